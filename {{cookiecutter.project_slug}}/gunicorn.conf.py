@@ -1,0 +1,61 @@
+"""Gunicorn settings, read by a plain `gunicorn` started in this folder."""
+
+# Each name below is a gunicorn setting; the full list with defaults is at
+# https://docs.gunicorn.org/en/stable/settings.html. A command-line flag or
+# the GUNICORN_CMD_ARGS environment variable overrides a value set here.
+
+import os
+
+# The app to serve: the result of calling create_app() in the package.
+# This is why `gunicorn` needs no arguments.
+wsgi_app = "{{ cookiecutter.project_slug }}:create_app()"
+
+# Where to listen. A container or a hosting platform sets PORT: listen on all
+# network interfaces on that port. Without PORT, listen on this machine only.
+_port = os.environ.get("PORT")
+bind = [f"0.0.0.0:{_port}"] if _port else ["127.0.0.1:8000"]
+
+# How many worker processes answer requests in parallel. WEB_CONCURRENCY wins;
+# otherwise two per CPU plus one, at most 8 (each worker is a full copy of the
+# app, with its own memory and database connections).
+_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cpus + 1, 8)))
+
+# Logs go to standard output and standard error, where containers collect them:
+# "-" means "this process's stdout/stderr". One access log line per request.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# A worker that has not answered for this many seconds is killed and replaced.
+timeout = 30
+
+# On SIGTERM (a deploy or `docker stop`), workers stop accepting connections
+# and get this many seconds to finish the requests they are serving. Keep it
+# below the time your platform waits before SIGKILL (compose.yaml: 30 s).
+graceful_timeout = 25
+
+# Seconds to keep an idle keep-alive connection open for the next request.
+keepalive = 5
+
+# Replace each worker after about this many requests, so a slow memory leak
+# cannot grow forever. The jitter spreads restarts so workers do not all
+# restart at the same moment.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Proxies (IP addresses, comma separated, or "*") whose X-Forwarded-Proto
+# header gunicorn believes. Set FORWARDED_ALLOW_IPS to your load balancer's
+# address when it terminates HTTPS. Default: only this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Workers touch a heartbeat file every second. In RAM (/dev/shm) that cannot
+# stall on a slow disk. Without /dev/shm, gunicorn uses the temporary folder.
+if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+    worker_tmp_dir = "/dev/shm"
+
+# Gunicorn 25.1+ opens a control socket for the `gunicornc` tool under
+# $XDG_RUNTIME_DIR or ~/.gunicorn. The container user has no writable home,
+# so skip the socket there instead of logging a warning at every start.
+_runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or os.path.expanduser("~")
+control_socket_disable = not os.access(_runtime_dir, os.W_OK)
