@@ -3,7 +3,6 @@
 import contextlib
 import fcntl
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -34,9 +33,10 @@ def missing_tools():
 
 def buildah(*args, **kwargs):
     """Run one buildah command on the vfs store and return its stripped stdout."""
-    done = subprocess.run(
-        [*BUILDAH, *args], check=True, capture_output=True, text=True, **kwargs
-    )
+    done = subprocess.run([*BUILDAH, *args], capture_output=True, text=True, **kwargs)
+    if done.returncode:
+        output = (done.stdout + done.stderr)[-4000:]
+        raise RuntimeError(f"buildah {args[0]} failed ({done.returncode}):\n{output}")
     return done.stdout.strip()
 
 
@@ -77,7 +77,7 @@ def ensure_base_image(name=BASE_IMAGE):
                 ["debootstrap", "--variant=minbase", f"--include={PACKAGES}"]
                 + [SUITE, root, debian_mirror()],
                 check=True,
-                capture_output=True,
+                stdout=subprocess.DEVNULL,
             )
             for junk in ("var/lib/apt/lists", "var/cache/apt", "usr/share/doc"):
                 shutil.rmtree(Path(root, junk), ignore_errors=True)
@@ -108,11 +108,6 @@ def build(context, tag, base=BASE_IMAGE):
 def inspect(image):
     """Return the Docker-format configuration of `image` (Cmd, Env, Healthcheck)."""
     return json.loads(buildah("inspect", "--type", "image", image))["Docker"]["config"]
-
-
-def size(image):
-    """Return the size in bytes of the image's unpacked layers."""
-    return int(buildah("images", "--format", "{{.Size}}", "--json", image)[0:0] or 0)
 
 
 def popen(ctr, argv, env=(), **kwargs):
@@ -146,6 +141,5 @@ def tree_size(root):
     )
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m tests.container_image: make the base image
     print(ensure_base_image())
-    print(os.environ.get("CI", ""), missing_tools())
