@@ -1,0 +1,93 @@
+"""The answer sets the template supports and refuses, as data with readable ids."""
+
+import pytest
+
+# The four extension flags: every valid mix (Migrate needs SQLAlchemy; Login needs
+# SQLAlchemy and WTF), each crossed with every database where a database applies.
+EXTENSIONS = {
+    "all": dict(use_sqlalchemy=True, use_migrate=True, use_login=True, use_wtf=True),
+    "db-migrate-wtf": dict(
+        use_sqlalchemy=True, use_migrate=True, use_login=False, use_wtf=True
+    ),
+    "db-migrate": dict(
+        use_sqlalchemy=True, use_migrate=True, use_login=False, use_wtf=False
+    ),
+    "db-login-wtf": dict(
+        use_sqlalchemy=True, use_migrate=False, use_login=True, use_wtf=True
+    ),
+    "db-wtf": dict(use_sqlalchemy=True, use_migrate=False, use_login=False, use_wtf=True),
+    "db": dict(use_sqlalchemy=True, use_migrate=False, use_login=False, use_wtf=False),
+}
+NO_DATABASE = {
+    "wtf-only": dict(
+        use_sqlalchemy=False, use_migrate=False, use_login=False, use_wtf=True
+    ),
+    "bare": dict(use_sqlalchemy=False, use_migrate=False, use_login=False, use_wtf=False),
+}
+DATABASES = ("sqlite", "postgresql", "mysql")
+
+# Pairwise over the options that do not change the Python code: every pair of
+# values of (use_docker, ci, license, python_version) appears in some row.
+# The defaults (docker, github, MIT, 3.12) are baked by every row above.
+PERIPHERALS = [
+    dict(use_docker=True, ci="gitlab", license="BSD-3-Clause", python_version="3.13"),
+    dict(use_docker=True, ci="none", license="Apache-2.0", python_version="3.11"),
+    dict(use_docker=False, ci="github", license="BSD-3-Clause", python_version="3.11"),
+    dict(use_docker=False, ci="gitlab", license="Apache-2.0", python_version="3.12"),
+    dict(use_docker=False, ci="none", license="MIT", python_version="3.13"),
+    dict(use_docker=True, ci="github", license="Proprietary", python_version="3.13"),
+    dict(use_docker=False, ci="gitlab", license="Proprietary", python_version="3.11"),
+    dict(use_docker=True, ci="none", license="BSD-3-Clause", python_version="3.12"),
+    dict(use_docker=True, ci="github", license="Apache-2.0", python_version="3.13"),
+    dict(use_docker=True, ci="gitlab", license="MIT", python_version="3.11"),
+    dict(use_docker=True, ci="none", license="Proprietary", python_version="3.12"),
+]
+
+
+def peripheral_id(options):
+    """A readable id such as 'nodocker-gitlab-Apache-2.0-py3.12'."""
+    docker = "docker" if options["use_docker"] else "nodocker"
+    return f"{docker}-{options['ci']}-{options['license']}-py{options['python_version']}"
+
+
+SUPPORTED_COMBINATIONS = [
+    pytest.param({**flags, "database": database}, id=f"{name}-{database}")
+    for name, flags in EXTENSIONS.items()
+    for database in DATABASES
+] + [pytest.param(flags, id=name) for name, flags in NO_DATABASE.items()]
+SUPPORTED_COMBINATIONS += [
+    pytest.param(
+        {"database": DATABASES[index % 3], **options},
+        id=f"{peripheral_id(options)}-{DATABASES[index % 3]}",
+    )
+    for index, options in enumerate(PERIPHERALS)
+]
+
+# Each refused answer set, with a piece of the message that must explain it.
+UNSUPPORTED_COMBINATIONS = [
+    pytest.param(
+        dict(use_sqlalchemy=False, use_migrate=True, use_login=False),
+        "use_migrate=yes needs use_sqlalchemy=yes",
+        id="migrate-without-sqlalchemy",
+    ),
+    pytest.param(
+        dict(use_sqlalchemy=False, use_migrate=False, use_login=True),
+        "use_login=yes needs use_sqlalchemy=yes",
+        id="login-without-sqlalchemy",
+    ),
+    pytest.param(
+        dict(use_wtf=False, use_login=True),
+        "use_login=yes needs use_wtf=yes",
+        id="login-without-wtf",
+    ),
+    pytest.param(dict(project_slug="my-app"), "project_slug='my-app'", id="slug-dash"),
+    pytest.param(dict(project_slug="My_App"), "project_slug='My_App'", id="slug-upper"),
+    pytest.param(dict(project_slug="3d_app"), "project_slug='3d_app'", id="slug-digit"),
+    pytest.param(dict(project_slug="class"), "Python keyword", id="slug-keyword"),
+    pytest.param(dict(project_slug="json"), "would shadow", id="slug-stdlib"),
+    pytest.param(dict(project_slug="flask"), "would shadow", id="slug-dependency"),
+    pytest.param(dict(project_slug="tests"), "would shadow", id="slug-own-folder"),
+    pytest.param(dict(project_slug="3D"), "project_slug='3D'", id="slug-as-typed"),
+    pytest.param(dict(author_email="nobody"), "author_email='nobody'", id="bad-email"),
+    pytest.param(dict(version="one"), "version='one'", id="bad-version"),
+]

@@ -1,0 +1,84 @@
+"""Shared helpers of the template's tests: baking, rendered hooks, prerequisites."""
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cookiecutter.environment import StrictEnvironment
+from cookiecutter.generate import generate_context
+from cookiecutter.prompt import prompt_for_config
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Settings of the developer's shell that must not leak into a baked project's run.
+LEAKY_ENV = ("FLASK_APP", "FLASK_DEBUG", "FLASK_SECRET_KEY", "DATABASE_URL", "TEST_DATABASE_URL")
+
+
+def require(available, reason):
+    """Skip when a prerequisite is missing on a user's machine; fail under CI=true."""
+    if not available:
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def answers(extra_context=None):
+    """The full answers cookiecutter derives from cookiecutter.json and `extra_context`."""
+    context = generate_context(
+        context_file=str(TEMPLATE / "cookiecutter.json"),
+        extra_context=extra_context or {},
+    )
+    return prompt_for_config(context, no_input=True)
+
+
+def load_hook(name, extra_context=None):
+    """Render hooks/<name>.py with the answers and import it, as cookiecutter runs it."""
+    cookiecutter = answers(extra_context)
+    env = StrictEnvironment(
+        context={"cookiecutter": json.loads((TEMPLATE / "cookiecutter.json").read_text())},
+        keep_trailing_newline=True,
+    )
+    source = (TEMPLATE / "hooks" / f"{name}.py").read_text()
+    rendered = env.from_string(source).render(cookiecutter=cookiecutter)
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    module = importlib.util.module_from_spec(spec)
+    exec(compile(rendered, f"hooks/{name}.py", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def clean_env(**extra):
+    """The environment for commands run inside a baked project."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in LEAKY_ENV and not k.startswith(("PYTEST_", "COV_CORE_"))
+    }
+    env.update(extra)
+    return env
+
+
+def run(command, cwd, timeout=600, **env):
+    """Run `command` in `cwd`; return the completed process (output captured)."""
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def ruff():
+    """The ruff command of this environment."""
+    return [shutil.which("ruff") or "ruff"]
+
+
+PYTHON = sys.executable

@@ -1,0 +1,159 @@
+"""Bake every supported combination and check the project; refuse the others."""
+
+import datetime
+import functools
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+from tests.combinations import SUPPORTED_COMBINATIONS
+from tests.combinations import UNSUPPORTED_COMBINATIONS
+from tests.conftest import PYTHON
+from tests.conftest import TEMPLATE
+from tests.conftest import answers
+from tests.conftest import load_hook
+from tests.conftest import ruff
+from tests.conftest import run
+
+# Text that must not appear anywhere in a project whose option is off.
+FORBIDDEN_TEXT = {
+    "use_sqlalchemy": ("sqlalchemy", "database_url"),
+    "use_migrate": ("flask_migrate", "flask-migrate", "alembic", "migrations"),
+    "use_login": ("flask_login", "flask-login", "login_manager", "/auth/"),
+    "use_wtf": ("flask_wtf", "flask-wtf", "wtforms", "csrf"),
+    "use_docker": ("dockerfile", "compose.yaml"),
+}
+DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
+LICENSE_MARKERS = {
+    "MIT": "MIT License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "Apache-2.0": "Apache License",
+    "Proprietary": "All rights reserved.",
+}
+
+
+@functools.cache
+def manifest():
+    """The pruning manifest of the post-generation hook, rendered for the defaults."""
+    return load_hook("post_gen_project").MANIFEST
+
+
+def bake(cookies_session, combination):
+    """Bake `combination` and check that cookiecutter and the hooks succeeded."""
+    result = cookies_session.bake(extra_context=combination)
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    return result.project_path, result.context
+
+
+@pytest.fixture(params=SUPPORTED_COMBINATIONS)
+def baked(request, cookies_session):
+    """A project baked from one supported combination: (path, answers)."""
+    return bake(cookies_session, request.param)
+
+
+def project_files(project):
+    """Every file of a baked project, with its text."""
+    return {
+        path: path.read_text(errors="replace")
+        for path in project.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_bake_is_complete_and_pruned(baked):
+    project, context = baked
+    files = project_files(project)
+    leftovers = [str(p) for p, text in files.items() if "cookiecutter." in text]
+    assert leftovers == []
+    slug = context["project_slug"]
+    owners = load_hook("post_gen_project").owned_paths(manifest(), slug)
+    for path, keepers in owners.items():
+        chosen = all(context[option] == answer for option, answer in keepers)
+        assert (project / path).exists() == chosen, path
+    has_extensions = context["use_sqlalchemy"] or context["use_wtf"]
+    assert (project / slug / "extensions.py").exists() == has_extensions
+    assert [p for p in project.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
+    everything = "\n".join(files.values()).lower() + "\n".join(map(str, files)).lower()
+    for option, words in FORBIDDEN_TEXT.items():
+        if not context[option]:
+            assert [w for w in words if w in everything] == [], option
+    for database, driver in DRIVERS.items():
+        wanted = context["use_sqlalchemy"] and context["database"] == database
+        assert (driver in everything) == wanted, driver
+    license_text = (project / "LICENSE").read_text()
+    assert LICENSE_MARKERS[context["license"]] in license_text
+    assert str(datetime.date.today().year) in license_text
+
+
+def test_bake_is_lint_clean(baked):
+    project, _ = baked
+    check = run([*ruff(), "check", "--no-cache", "."], cwd=project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    style = run([*ruff(), "format", "--check", "--no-cache", "."], cwd=project)
+    assert style.returncode == 0, style.stdout + style.stderr
+
+
+def test_bake_passes_its_own_tests(baked):
+    project, _ = baked
+    tests = run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
+    assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("combination", "message"), UNSUPPORTED_COMBINATIONS)
+def test_unsupported_combination_is_refused(tmp_path, capfd, combination, message):
+    with pytest.raises(FailedHookException):
+        cookiecutter(
+            str(TEMPLATE),
+            no_input=True,
+            extra_context=combination,
+            output_dir=str(tmp_path),
+        )
+    assert list(tmp_path.iterdir()) == []
+    assert message in capfd.readouterr().err
+
+
+def test_defaults_bake_without_input(tmp_path):
+    project = cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(tmp_path))
+    assert project.endswith("my_flask_app")
+    assert answers()["project_slug"] == "my_flask_app"
+
+
+@pytest.mark.parametrize(
+    ("project_name", "slug"),
+    [
+        ("My Flask App", "my_flask_app"),
+        ("Zoë's Café", "zoe_s_cafe"),
+        ("  Über-App!! ", "uber_app"),
+        ("Ünïcødé 日本", "unicode_ri_ben"),
+        ("!!!", "flask_app"),
+    ],
+)
+def test_slug_is_derived_from_the_name(project_name, slug):
+    assert answers({"project_name": project_name})["project_slug"] == slug
+    assert load_hook("pre_gen_project").check_slug(slug) is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "removed"),
+    [
+        ({}, ["tests/test_commands.py", "my_flask_app/commands.py", ".gitlab-ci.yml"]),
+        (
+            {"use_login": False, "ci": "none"},
+            [
+                ".github",
+                ".gitlab-ci.yml",
+                "my_flask_app/auth",
+                "my_flask_app/commands.py",
+                "my_flask_app/templates/auth",
+                "tests/test_auth.py",
+                "tests/test_commands.py",
+            ],
+        ),
+    ],
+    ids=["defaults", "no-login-no-ci"],
+)
+def test_manifest_lists_unchosen_paths(overrides, removed):
+    hook = load_hook("post_gen_project", overrides)
+    assert hook.unwanted_paths(hook.MANIFEST, hook.ANSWERS) == sorted(removed)

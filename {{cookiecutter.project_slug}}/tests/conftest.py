@@ -1,0 +1,90 @@
+"""Shared fixtures, flaskr-style: a fresh app per test, its client and CLI runner."""
+
+{% if cookiecutter.use_sqlalchemy -%}
+import os
+
+{% endif -%}
+import pytest
+
+from {{ cookiecutter.project_slug }} import create_app
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.extensions import db
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+
+# Point the tests at PostgreSQL or MySQL instead of SQLite by setting this.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+{%- endif %}
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh app in testing mode for each test."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+{%- if cookiecutter.use_wtf %}
+            "WTF_CSRF_ENABLED": False,
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
+            or f"sqlite:///{tmp_path / 'test.sqlite'}",
+{%- endif %}
+        }
+    )
+{%- if cookiecutter.use_sqlalchemy %}
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+{%- else %}
+    return app
+{%- endif %}
+
+
+@pytest.fixture
+def client(app):
+    """A test client that sends requests without a server."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for the app's `flask` commands."""
+    return app.test_cli_runner()
+{%- if cookiecutter.use_login %}
+
+
+class AuthActions:
+    """Register, log in and log out through the real views."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def register(self, email="ada@example.com", password="correct horse"):
+        """Create an account (which also logs it in)."""
+        return self._client.post(
+            "/auth/register",
+            data={"email": email, "password": password, "confirm_password": password},
+        )
+
+    def login(self, email="ada@example.com", password="correct horse"):
+        """Log in with the given credentials."""
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password}
+        )
+
+    def logout(self):
+        """Log the current user out."""
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Helpers to register, log in and log out."""
+    return AuthActions(client)
+{%- endif %}

@@ -1,0 +1,121 @@
+"""Settings come from the environment, and production refuses unsafe ones."""
+
+import pytest
+from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from {{ cookiecutter.project_slug }} import create_app
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.config import SQLITE_FILENAME
+from {{ cookiecutter.project_slug }}.config import database_url
+{%- endif %}
+
+GOOD_KEY = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def production_env(monkeypatch, tmp_path):
+    """An environment as in production: no debug, no .env, no FLASK_* settings."""
+    for name in ("FLASK_DEBUG", "FLASK_SECRET_KEY", "FLASK_PROXY_HOPS"):
+        monkeypatch.delenv(name, raising=False)
+{%- if cookiecutter.use_sqlalchemy %}
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+{%- endif %}
+    return monkeypatch
+
+
+def test_test_config_replaces_the_environment():
+    assert create_app({"TESTING": True}).testing
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (None, "missing"),
+        ("dev", "placeholder"),
+        ("short", "too short"),
+    ],
+)
+def test_production_refuses_weak_secret_key(production_env, key, reason):
+    if key is not None:
+        production_env.setenv("FLASK_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_reads_settings_from_environment(production_env):
+    production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    production_env.setenv("FLASK_SECRET_KEY_FALLBACKS", '["an-older-key-for-rotation"]')
+    app = create_app()
+    assert app.config["SECRET_KEY"] == GOOD_KEY
+    assert app.config["SECRET_KEY_FALLBACKS"] == ["an-older-key-for-rotation"]
+    assert not app.debug
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_runs_without_a_secret_key(production_env):
+    production_env.setenv("FLASK_DEBUG", "1")
+    app = create_app()
+    assert app.debug
+    assert app.config["SECRET_KEY"]
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_proxy_fix_is_off_by_default(production_env):
+    production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    assert not isinstance(create_app().wsgi_app, ProxyFix)
+
+
+def test_proxy_hops_trust_forwarded_headers(production_env):
+    production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    production_env.setenv("FLASK_PROXY_HOPS", "1")
+    app = create_app()
+    assert isinstance(app.wsgi_app, ProxyFix)
+
+    @app.get("/whoami")
+    def whoami():
+        return {"remote_addr": request.remote_addr, "scheme": request.scheme}
+
+    response = app.test_client().get(
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+    )
+    assert response.json == {"remote_addr": "203.0.113.7", "scheme": "https"}
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path):
+    url = database_url(None, str(tmp_path / "instance"))
+    assert url == f"sqlite:///{tmp_path / 'instance' / SQLITE_FILENAME}"
+    assert (tmp_path / "instance").is_dir()
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "postgresql" %}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@db:5432/app", "postgresql+psycopg://u:p@db:5432/app"),
+        ("postgresql://u:p@db:5432/app", "postgresql+psycopg://u:p@db:5432/app"),
+        ("postgresql+psycopg://u@db/app", "postgresql+psycopg://u@db/app"),
+        ("sqlite:///data.sqlite", "sqlite:///data.sqlite"),
+    ],
+)
+def test_database_url_maps_short_schemes_to_the_driver(given, expected):
+    assert database_url(given, "unused") == expected
+{%- elif cookiecutter.use_sqlalchemy and cookiecutter.database == "mysql" %}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("mysql://u:p@db:3306/app", "mysql+pymysql://u:p@db:3306/app"),
+        ("mysql+pymysql://u@db/app", "mysql+pymysql://u@db/app"),
+        ("sqlite:///data.sqlite", "sqlite:///data.sqlite"),
+    ],
+)
+def test_database_url_maps_short_schemes_to_the_driver(given, expected):
+    assert database_url(given, "unused") == expected
+{%- endif %}

@@ -1,0 +1,56 @@
+"""The home page, the health checks and the error pages."""
+{%- if cookiecutter.use_sqlalchemy %}
+
+from {{ cookiecutter.project_slug }} import create_app
+{%- endif %}
+
+
+def test_home_page_is_styled(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"<h1>" in response.data
+    assert b'href="/static/style.css"' in response.data
+    with client.get("/static/style.css") as stylesheet:
+        assert stylesheet.status_code == 200
+
+
+def test_healthz_answers_without_a_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_readyz_answers_when_ready(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ready"
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def test_readyz_answers_503_when_the_database_is_down(tmp_path):
+    missing = tmp_path / "no-such-folder" / "db.sqlite"
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json == {"status": "unavailable", "database": "down"}
+{%- endif %}
+
+
+def test_unknown_page_shows_the_404_page(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+
+
+def test_server_error_shows_the_500_page(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.data

@@ -1,0 +1,34 @@
+"""The models store what they are given, with per-row timestamps."""
+
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.models import Message
+{%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.models import User
+{%- endif %}
+
+
+def test_message_round_trip_keeps_non_ascii_text(app):
+    with app.app_context():
+        db.session.add(Message(author="Zoë", body="Grüße, 世界"))
+        db.session.add(Message(author="Chloé", body="Second"))
+        db.session.commit()
+        first, second = db.session.execute(
+            db.select(Message).order_by(Message.id)
+        ).scalars()
+        assert (first.author, first.body) == ("Zoë", "Grüße, 世界")
+        assert first.created_at <= second.created_at
+{%- if cookiecutter.use_login %}
+
+
+def test_user_password_is_hashed(app):
+    with app.app_context():
+        user = User(email="zoë@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+        stored = db.session.execute(db.select(User)).scalar_one()
+        assert stored.email == "zoë@example.com"
+        assert stored.password_hash.startswith("scrypt:")
+        assert stored.check_password("correct horse")
+        assert not stored.check_password("Correct horse")
+{%- endif %}

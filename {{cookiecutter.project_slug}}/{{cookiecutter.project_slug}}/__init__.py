@@ -1,0 +1,96 @@
+"""Application factory: builds and wires the Flask app for {{ cookiecutter.project_name }}."""
+
+from flask import Flask
+from flask import render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+{% if cookiecutter.use_login -%}
+from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
+{% endif -%}
+{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate -%}
+from {{ cookiecutter.project_slug }}.commands import init_db_command
+{% endif -%}
+from {{ cookiecutter.project_slug }}.config import configure
+{%- if cookiecutter.use_wtf %}
+from {{ cookiecutter.project_slug }}.extensions import csrf
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.extensions import db
+{%- endif %}
+{%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.extensions import login_manager
+{%- endif %}
+{%- if cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.extensions import migrate
+{%- endif %}
+from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
+
+
+def create_app(test_config=None):
+    """Create the app; `test_config` (a mapping) replaces the environment in tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    # Settings come from the environment (FLASK_* variables) or from test_config.
+    configure(app, test_config)
+    # Each step below is a short function further down this module.
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+    register_extensions(app)
+{%- endif %}
+    register_blueprints(app)
+    register_errorhandlers(app)
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
+    register_commands(app)
+{%- endif %}
+    register_proxy_fix(app)
+    return app
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+
+
+def register_extensions(app):
+    """Bind each extension object of extensions.py to this app."""
+{%- if cookiecutter.use_sqlalchemy %}
+    db.init_app(app)
+{%- endif %}
+{%- if cookiecutter.use_migrate %}
+    migrate.init_app(app, db)
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    login_manager.init_app(app)
+{%- endif %}
+{%- if cookiecutter.use_wtf %}
+    csrf.init_app(app)
+{%- endif %}
+{%- endif %}
+
+
+def register_blueprints(app):
+    """Attach each blueprint package: one per area of the site."""
+    app.register_blueprint(main_bp)
+{%- if cookiecutter.use_login %}
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+{%- endif %}
+
+
+def register_errorhandlers(app):
+    """Render friendly pages for 404 and 500 instead of Werkzeug's defaults."""
+
+    def render_error(error):
+        return render_template(f"errors/{error.code}.html"), error.code
+
+    for code in (404, 500):
+        app.register_error_handler(code, render_error)
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
+
+
+def register_commands(app):
+    """Add the project's own `flask` commands."""
+    app.cli.add_command(init_db_command)
+{%- endif %}
+
+
+def register_proxy_fix(app):
+    """Trust X-Forwarded-* headers from PROXY_HOPS reverse proxies (0 trusts none)."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )

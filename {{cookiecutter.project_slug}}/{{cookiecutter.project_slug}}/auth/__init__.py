@@ -1,0 +1,1 @@
+"""The auth blueprint: register, log in, log out and the account page."""

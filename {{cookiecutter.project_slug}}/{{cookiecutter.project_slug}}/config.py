@@ -1,0 +1,106 @@
+"""Settings: safe defaults here, overridden by the environment or by tests."""
+{%- if cookiecutter.use_sqlalchemy %}
+
+import os
+{%- endif %}
+
+# Values that look like a secret key but protect nothing.
+PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
+MIN_SECRET_KEY_LENGTH = 16
+{%- if cookiecutter.use_sqlalchemy %}
+SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
+{%- endif %}
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    # Old keys still accepted when reading sessions, so a key can be rotated.
+    "SECRET_KEY_FALLBACKS": [],
+    # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
+    "PROXY_HOPS": 0,
+    # A request body larger than 1 MiB answers 413 Request Entity Too Large.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # None means: Secure in production, plain in development and tests.
+    "SESSION_COOKIE_SECURE": None,
+{%- if cookiecutter.use_login %}
+    "REMEMBER_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+{%- endif %}
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+{%- if cookiecutter.database == "postgresql" %}
+
+# Hosting providers hand out short URL schemes; map them to the installed driver.
+DRIVER_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+{%- elif cookiecutter.database == "mysql" %}
+
+# Hosting providers hand out short URL schemes; map them to the installed driver.
+DRIVER_SCHEMES = {"mysql": "mysql+pymysql"}
+{%- endif %}
+
+
+def configure(app, test_config=None):
+    """Fill app.config: defaults, then the environment (or test_config), then checks."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        # FLASK_SECRET_KEY sets SECRET_KEY, FLASK_PROXY_HOPS sets PROXY_HOPS, ...
+        app.config.from_prefixed_env()
+{%- if cookiecutter.use_sqlalchemy %}
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+            os.environ.get("DATABASE_URL"), app.instance_path
+        )
+{%- endif %}
+    else:
+        app.config.from_mapping(test_config)
+{%- if cookiecutter.use_sqlalchemy %}
+        app.config.setdefault(
+            "SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path)
+        )
+{%- endif %}
+    production = not (app.debug or app.testing)
+    if production:
+        check_secret_key(app.config.get("SECRET_KEY"))
+    elif not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = "dev"
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(key, False) is None:
+            app.config[key] = production
+{%- if cookiecutter.use_sqlalchemy %}
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+    )
+{%- endif %}
+
+
+def check_secret_key(key):
+    """Refuse to serve in production without a real SECRET_KEY."""
+    if not key or key in PLACEHOLDER_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            "SECRET_KEY is missing or too weak for production: set the environment"
+            " variable FLASK_SECRET_KEY to a long random value, for example the"
+            ' output of: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def database_url(url, instance_path):
+    """Return the SQLAlchemy URL from DATABASE_URL, or a SQLite file in instance/."""
+    if not url:
+        os.makedirs(instance_path, exist_ok=True)
+        return "sqlite:///" + os.path.join(instance_path, SQLITE_FILENAME)
+{%- if cookiecutter.database != "sqlite" %}
+    scheme, separator, rest = url.partition("://")
+    return DRIVER_SCHEMES.get(scheme, scheme) + separator + rest
+{%- else %}
+    return url
+{%- endif %}
+
+
+def engine_options(url):
+    """Fail fast when a database server is down, so /readyz answers 503 quickly."""
+    if url.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
+{%- endif %}

@@ -1,0 +1,1 @@
+"""The main blueprint: the home page, the health checks and the example form."""

@@ -1,0 +1,85 @@
+"""Views of the main blueprint."""
+
+from flask import Blueprint
+{%- if cookiecutter.use_wtf and not cookiecutter.use_sqlalchemy %}
+from flask import current_app
+{%- endif %}
+{%- if cookiecutter.use_wtf %}
+from flask import flash
+from flask import redirect
+{%- endif %}
+from flask import render_template
+{%- if cookiecutter.use_wtf %}
+from flask import url_for
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+{%- endif %}
+
+{% if cookiecutter.use_sqlalchemy -%}
+from {{ cookiecutter.project_slug }}.extensions import db
+{% endif -%}
+{% if cookiecutter.use_wtf -%}
+from {{ cookiecutter.project_slug }}.main.forms import MessageForm
+{% endif -%}
+{% if cookiecutter.use_sqlalchemy -%}
+from {{ cookiecutter.project_slug }}.models import Message
+{% endif -%}
+{% if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+{% endif -%}
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+{%- if cookiecutter.use_sqlalchemy %}
+    """Show the home page with the latest messages."""
+    query = db.select(Message).order_by(Message.id.desc()).limit(10)
+    messages = db.session.execute(query).scalars().all()
+    return render_template("main/index.html", messages=messages)
+{%- else %}
+    """Show the home page."""
+    return render_template("main/index.html")
+{%- endif %}
+{%- if cookiecutter.use_wtf %}
+
+
+@bp.route("/messages/new", methods=["GET", "POST"])
+def new_message():
+    """Show the message form; on a valid POST, store the message and go home."""
+    form = MessageForm()
+    if form.validate_on_submit():
+{%- if cookiecutter.use_sqlalchemy %}
+        db.session.add(Message(author=form.author.data, body=form.body.data))
+        db.session.commit()
+        flash("Thanks! Your message is on the home page.", "success")
+{%- else %}
+        current_app.logger.info("Message from %s: %s", form.author.data, form.body.data)
+        flash(f"Thanks, {form.author.data}! Your message was received.", "success")
+{%- endif %}
+        return redirect(url_for("main.index"))
+    return render_template("main/new_message.html", form=form)
+{%- endif %}
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness probe: the process answers. Touches no database."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+{%- if cookiecutter.use_sqlalchemy %}
+    """Readiness probe: 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "down"}, 503
+    return {"status": "ready", "database": "up"}
+{%- else %}
+    """Readiness probe: this app has no database, so answering means ready."""
+    return {"status": "ready"}
+{%- endif %}
