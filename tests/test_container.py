@@ -22,6 +22,7 @@ from tests.conftest import clean_env
 from tests.conftest import require
 
 SECRET_KEY = "container-test-" + "k" * 32
+GRACEFUL_TIMEOUT = 25  # seconds, as in gunicorn.conf.py
 # Images built here, each with the environment its server needs to start.
 IMAGE_VARIANTS = {
     "sqlite-migrate": ({}, []),
@@ -73,7 +74,8 @@ def bake(cookies, extra_context):
 @pytest.fixture(scope="module", params=list(IMAGE_VARIANTS))
 def image(request, cookies_session):
     """Build one variant's image once per module, and delete it afterwards."""
-    require(not container_image.missing_tools(), "needs buildah and debootstrap")
+    missing = container_image.missing_tools()
+    require(not missing, f"needs {' and '.join(missing)} (apt-get install them)")
     context, env = IMAGE_VARIANTS[request.param]
     project = bake(cookies_session, context)
     for name, text in PLANTED.items():
@@ -256,11 +258,13 @@ def test_sigterm_drains_in_flight_request(image, tmp_path):
             client.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
             time.sleep(0.5)  # a worker has accepted the request and reads it
             os.kill(gunicorn_pids(running.proc)[0], signal.SIGTERM)
+            stopping = time.monotonic()
             time.sleep(1.0)  # the master is shutting down
             client.sendall(b"\r\n")
             reply = client.recv(65536)
         assert reply.startswith(b"HTTP/1.1 200"), reply
-        assert running.proc.wait(timeout=40) == 0, running.log.read_text()
+        assert running.proc.wait(timeout=60) == 0, running.log.read_text()
+        assert time.monotonic() - stopping < GRACEFUL_TIMEOUT
         assert "Handling signal: term" in running.log.read_text()
 
 
