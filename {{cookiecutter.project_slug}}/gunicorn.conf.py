@@ -32,7 +32,7 @@ timeout = 30
 
 # On SIGTERM (a deploy or `docker stop`), workers stop accepting connections
 # and get this many seconds to finish the requests they are serving. Keep it
-# below the time your platform waits before SIGKILL (compose.yaml: 30 s).
+# below the time your platform waits before it kills the process (SIGKILL).
 graceful_timeout = 25
 
 # Seconds to keep an idle keep-alive connection open for the next request.
