@@ -37,7 +37,7 @@ MANIFEST = {
     "use_docker": ["Dockerfile", ".dockerignore", "compose.yaml", "docker-entrypoint.sh"],
     "ci": {
         "github": [".github"],
-        "gitlab": [".gitlab-ci.yml"],
+        "gitlab": [".gitlab-ci.yml", "renovate.json"],
     },
 }
 

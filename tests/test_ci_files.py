@@ -1,0 +1,60 @@
+"""Generated CI and dependency-update files are valid against their published schemas."""
+
+import shutil
+
+import pytest
+
+from tests.conftest import require
+from tests.conftest import run
+
+# (answers, file, schema built into check-jsonschema)
+CI_FILES = [
+    pytest.param(
+        {}, ".github/workflows/ci.yml", "vendor.github-workflows", id="gh-sqlite"
+    ),
+    pytest.param(
+        {"database": "postgresql"},
+        ".github/workflows/ci.yml",
+        "vendor.github-workflows",
+        id="gh-postgresql",
+    ),
+    pytest.param(
+        {"database": "mysql", "use_docker": False},
+        ".github/dependabot.yml",
+        "vendor.dependabot",
+        id="dependabot-nodocker",
+    ),
+    pytest.param({}, ".github/dependabot.yml", "vendor.dependabot", id="dependabot"),
+    pytest.param(
+        {"ci": "gitlab", "database": "mysql"},
+        ".gitlab-ci.yml",
+        "vendor.gitlab-ci",
+        id="gitlab-mysql",
+    ),
+    pytest.param(
+        {"ci": "gitlab", "database": "postgresql"},
+        ".gitlab-ci.yml",
+        "vendor.gitlab-ci",
+        id="gitlab-postgresql",
+    ),
+    pytest.param({"ci": "gitlab"}, "renovate.json", "vendor.renovate", id="renovate"),
+    pytest.param(
+        {"ci": "gitlab", "use_docker": False},
+        "renovate.json",
+        "vendor.renovate",
+        id="renovate-nodocker",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "path", "schema"), CI_FILES)
+def test_file_matches_its_schema(cookies, answers, path, schema):
+    checker = shutil.which("check-jsonschema")
+    require(checker, "check-jsonschema is not installed (pip install check-jsonschema)")
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == 0, result.exception
+    checked = run(
+        [checker, "--builtin-schema", schema, str(result.project_path / path)],
+        cwd=result.project_path,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
