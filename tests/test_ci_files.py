@@ -1,4 +1,4 @@
-"""Generated CI and dependency-update files are valid against their published schemas."""
+"""Generated CI and dependency-update files match their published schemas."""
 
 import shutil
 
