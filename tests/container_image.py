@@ -9,7 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-# The stand-in for python:<version>-slim: Debian's python3 in a minimal rootfs.
+# The stand-in for python:<version>-slim (no registry here): a minimal Debian
+# rootfs with its python3 (3.11 on bookworm; the projects support 3.11+).
 BASE_IMAGE = "localhost/foundry-python:bookworm"
 SUITE = "bookworm"
 PACKAGES = "python3,python3-venv,python-is-python3,ca-certificates"
@@ -92,6 +93,9 @@ def ensure_base_image(name=BASE_IMAGE):
 
 def build(context, tag, base=BASE_IMAGE):
     """Build the Dockerfile in `context` as `tag`, FROM the local base image."""
+    # pip inside the build has no config and reaches PyPI over the host network.
+    # The host's PIP_* settings stay out: here they name local file:// folders
+    # that do not exist in the build. The host CA bundle is mounted for TLS.
     buildah(
         "bud",
         *RUN_FLAGS,
