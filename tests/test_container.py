@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import yaml
 
 from tests import container_image
 from tests.conftest import PYTHON
@@ -152,14 +153,14 @@ def get(url, timeout=5):
 
 
 @contextlib.contextmanager
-def serving(image, log):
+def serving(image, log, extra_env=()):
     """Run the image's own ENTRYPOINT + CMD, logging to `log`; yield a Server."""
     config = container_image.inspect(image.tag)
     argv = (config.get("Entrypoint") or []) + (config.get("Cmd") or [])
     port = free_port()
     # Same command and PORT; GUNICORN_CMD_ARGS only narrows the bind to loopback.
     env = [f"PORT={port}", f"FLASK_SECRET_KEY={SECRET_KEY}", "WEB_CONCURRENCY=2"]
-    env += [f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}", *image.env]
+    env += [f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}", *image.env, *extra_env]
     with container_image.working_container(image.tag) as (ctr, root):
         with open(log, "wb") as out:
             proc = container_image.popen(ctr, argv, env, stdout=out, stderr=out)
@@ -252,7 +253,9 @@ def test_entrypoint_applies_migrations(server, image):
 
 @container
 def test_sigterm_drains_in_flight_request(image, tmp_path):
-    with serving(image, tmp_path / "gunicorn.log") as running:
+    # This server also shows that RUN_MIGRATIONS=0 switches the migrations off.
+    log = tmp_path / "gunicorn.log"
+    with serving(image, log, ["RUN_MIGRATIONS=0"]) as running:
         client = socket.create_connection(("127.0.0.1", running.port), timeout=30)
         with client:
             client.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
@@ -266,6 +269,7 @@ def test_sigterm_drains_in_flight_request(image, tmp_path):
         assert running.proc.wait(timeout=60) == 0, running.log.read_text()
         assert time.monotonic() - stopping < GRACEFUL_TIMEOUT
         assert "Handling signal: term" in running.log.read_text()
+        assert "flask db upgrade" not in running.log.read_text()
 
 
 @pytest.mark.parametrize("variant", list(LINT_VARIANTS))
@@ -285,6 +289,15 @@ def test_compose_matches_compose_spec(variant, cookies_session):
     cmd = ["check-jsonschema", "--builtin-schema", "vendor.compose-spec"]
     done = subprocess.run([*cmd, "compose.yaml"], cwd=project, capture_output=True)
     assert done.returncode == 0, done.stdout + done.stderr
+    services = yaml.safe_load((project / "compose.yaml").read_text())["services"]
+    web = services["web"]
+    assert web["environment"]["FLASK_DEBUG"] == "0"
+    if "db" in services:  # the app waits for a healthy database and uses it
+        assert "healthcheck" in services["db"]
+        assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+        assert "@db:" in web["environment"]["DATABASE_URL"]
+    else:
+        assert "depends_on" not in web
 
 
 @pytest.mark.parametrize(
