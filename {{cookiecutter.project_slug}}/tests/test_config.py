@@ -105,6 +105,11 @@ def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path):
 )
 def test_database_url_maps_short_schemes_to_the_driver(given, expected):
     assert database_url(given, "unused") == expected
+
+
+def test_test_config_database_url_is_mapped_too():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgres://u@db/a"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/a"
 {%- elif cookiecutter.use_sqlalchemy and cookiecutter.database == "mysql" %}
 
 
@@ -118,4 +123,9 @@ def test_database_url_maps_short_schemes_to_the_driver(given, expected):
 )
 def test_database_url_maps_short_schemes_to_the_driver(given, expected):
     assert database_url(given, "unused") == expected
+
+
+def test_test_config_database_url_is_mapped_too():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "mysql://u@db/a"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "mysql+pymysql://u@db/a"
 {%- endif %}

@@ -54,8 +54,8 @@ def configure(app, test_config=None):
     else:
         app.config.from_mapping(test_config)
 {%- if cookiecutter.use_sqlalchemy %}
-        app.config.setdefault(
-            "SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path)
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+            app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
         )
 {%- endif %}
     production = not (app.debug or app.testing)

@@ -23,6 +23,9 @@ def upgrade():
         sa.Column("body", sa.String(length=500), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
+{%- if cookiecutter.database == "mysql" %}
+        mysql_charset="utf8mb4",
+{%- endif %}
     )
 {%- if cookiecutter.use_login %}
     op.create_table(
@@ -33,6 +36,9 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+{%- if cookiecutter.database == "mysql" %}
+        mysql_charset="utf8mb4",
+{%- endif %}
     )
 {%- endif %}
 
