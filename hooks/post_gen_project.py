@@ -15,6 +15,8 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 MANIFEST = {
     "use_sqlalchemy": [
         "{slug}/models.py",
+        "{slug}/slow_queries.py",
+        "tests/test_slow_queries.py",
         "{slug}/commands.py",
         "tests/test_models.py",
         "tests/test_commands.py",
@@ -24,6 +26,7 @@ MANIFEST = {
         False: ["{slug}/commands.py", "tests/test_commands.py"],
     },
     "use_login": [
+        "{slug}/api/tokens.py",
         "{slug}/auth",
         "{slug}/templates/auth",
         "tests/test_auth.py",
@@ -35,6 +38,9 @@ MANIFEST = {
         "tests/test_messages.py",
     ],
     "use_docker": ["Dockerfile", ".dockerignore", "compose.yaml", "docker-entrypoint.sh"],
+    "use_debugtoolbar": ["tests/test_debugtoolbar.py"],
+    "use_api": ["{slug}/api", "tests/test_api.py"],
+    "use_celery": ["{slug}/tasks.py", "tests/test_tasks.py"],
     "ci": {
         "github": [".github"],
         "gitlab": [".gitlab-ci.yml", "renovate.json"],

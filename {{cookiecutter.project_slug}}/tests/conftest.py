@@ -31,6 +31,10 @@ def app(tmp_path):
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
             or f"sqlite:///{tmp_path / 'test.sqlite'}",
 {%- endif %}
+{%- if cookiecutter.use_celery %}
+            # Jobs run at once, in the test's process: no broker, no worker.
+            "CELERY": {"task_always_eager": True, "task_store_eager_result": True},
+{%- endif %}
         }
     )
 {%- if cookiecutter.use_sqlalchemy %}

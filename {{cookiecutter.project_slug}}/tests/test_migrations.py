@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TABLES = {
     "alembic_version",
     "messages",
+{%- if cookiecutter.use_api %}
+    "notes",
+{%- endif %}
 {%- if cookiecutter.use_login %}
     "users",
 {%- endif %}

@@ -2,8 +2,15 @@
 
 from flask import Flask
 from flask import render_template
+{%- if cookiecutter.use_api %}
+from flask import request
+{%- endif %}
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+{% if cookiecutter.use_api -%}
+from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
+from {{ cookiecutter.project_slug }}.api.routes import bp as api_bp
+{% endif -%}
 {% if cookiecutter.use_login -%}
 from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
 {% endif -%}
@@ -11,6 +18,9 @@ from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
 from {{ cookiecutter.project_slug }}.commands import init_db_command
 {% endif -%}
 from {{ cookiecutter.project_slug }}.config import configure
+{%- if cookiecutter.use_api %}
+from {{ cookiecutter.project_slug }}.extensions import api
+{%- endif %}
 {%- if cookiecutter.use_wtf %}
 from {{ cookiecutter.project_slug }}.extensions import csrf
 {%- endif %}
@@ -24,6 +34,12 @@ from {{ cookiecutter.project_slug }}.extensions import login_manager
 from {{ cookiecutter.project_slug }}.extensions import migrate
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+from {{ cookiecutter.project_slug }}.tasks import init_celery
+{%- endif %}
 
 
 def create_app(test_config=None):
@@ -32,17 +48,26 @@ def create_app(test_config=None):
     # Settings come from the environment (FLASK_* variables) or from test_config.
     configure(app, test_config)
     # Each step below is a short function further down this module.
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_celery %}
     register_extensions(app)
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+    register_slow_query_log(app)
+{%- endif %}
+{%- if cookiecutter.use_api %}
+    register_api(app)
 {%- endif %}
     register_blueprints(app)
     register_errorhandlers(app)
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
     register_commands(app)
 {%- endif %}
+{%- if cookiecutter.use_debugtoolbar %}
+    register_debug_toolbar(app)
+{%- endif %}
     register_proxy_fix(app)
     return app
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_celery %}
 
 
 def register_extensions(app):
@@ -59,6 +84,28 @@ def register_extensions(app):
 {%- if cookiecutter.use_wtf %}
     csrf.init_app(app)
 {%- endif %}
+{%- if cookiecutter.use_celery %}
+    init_celery(app)
+{%- endif %}
+{%- endif %}
+{%- if cookiecutter.use_api %}
+
+
+def register_api(app):
+    """Serve the JSON API under /api/v1 and its OpenAPI document at /api/openapi.json."""
+    if app.debug:
+        serve_swagger_ui(app)
+    api.init_app(app)
+{%- if cookiecutter.use_login %}
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer"}
+    )
+{%- endif %}
+    api.register_blueprint(api_bp)
+{%- if cookiecutter.use_wtf %}
+    # API clients send tokens, not cookies: CSRF does not apply to them.
+    csrf.exempt(api_bp)
+{%- endif %}
 {%- endif %}
 
 
@@ -74,6 +121,10 @@ def register_errorhandlers(app):
     """Render friendly pages for 404 and 500 instead of Werkzeug's defaults."""
 
     def render_error(error):
+{%- if cookiecutter.use_api %}
+        if request.path.startswith("/api/"):
+            return {"code": error.code, "status": error.name}, error.code
+{%- endif %}
         return render_template(f"errors/{error.code}.html"), error.code
 
     for code in (404, 500):
@@ -84,6 +135,21 @@ def register_errorhandlers(app):
 def register_commands(app):
     """Add the project's own `flask` commands."""
     app.cli.add_command(init_db_command)
+{%- endif %}
+{%- if cookiecutter.use_debugtoolbar %}
+
+
+def register_debug_toolbar(app):
+    """In development only, show Flask-DebugToolbar (installed by the dev extra)."""
+    if not app.debug or app.testing:
+        return
+    try:
+        from flask_debugtoolbar import DebugToolbarExtension
+    except ImportError:
+        app.logger.info('For the debug toolbar: pip install -e ".[dev]"')
+        return
+    app.config.setdefault("DEBUG_TB_INTERCEPT_REDIRECTS", False)
+    DebugToolbarExtension(app)
 {%- endif %}
 
 

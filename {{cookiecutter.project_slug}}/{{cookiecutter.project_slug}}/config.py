@@ -1,5 +1,5 @@
 """Settings: safe defaults here, overridden by the environment or by tests."""
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
 
 import os
 {%- endif %}
@@ -9,6 +9,9 @@ PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
 MIN_SECRET_KEY_LENGTH = 16
 {%- if cookiecutter.use_sqlalchemy %}
 SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 {%- endif %}
 
 DEFAULTS = {
@@ -28,6 +31,18 @@ DEFAULTS = {
 {%- endif %}
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+{%- if cookiecutter.use_sqlalchemy %}
+    # SQL statements slower than this many milliseconds are logged.
+    "SLOW_QUERY_MS": 200,
+{%- endif %}
+{%- if cookiecutter.use_api %}
+    # The JSON API (flask-smorest): OpenAPI document at /api/openapi.json.
+    "API_TITLE": "{{ cookiecutter.project_slug }} API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+{%- endif %}
 }
 {%- if cookiecutter.database == "postgresql" %}
 
@@ -50,6 +65,12 @@ def configure(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
             os.environ.get("DATABASE_URL"), app.instance_path
         )
+        app.config["SLOW_QUERY_MS"] = int(os.environ.get("SLOW_QUERY_MS", 200))
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+        app.config["CELERY"] = celery_settings(
+            os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
+        )
 {%- endif %}
     else:
         app.config.from_mapping(test_config)
@@ -57,6 +78,9 @@ def configure(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
             app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
         )
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+        app.config.setdefault("CELERY", celery_settings(DEFAULT_REDIS_URL))
 {%- endif %}
     production = not (app.debug or app.testing)
     if production:
@@ -71,6 +95,22 @@ def configure(app, test_config=None):
         "SQLALCHEMY_ENGINE_OPTIONS",
         engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_debugtoolbar %}
+    # The debug toolbar's SQL panel lists the queries recorded in development.
+    app.config.setdefault("SQLALCHEMY_RECORD_QUERIES", app.debug)
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+
+
+def celery_settings(redis_url):
+    """Celery's settings: Redis carries the jobs and keeps their results."""
+    return {
+        "broker_url": redis_url,
+        "result_backend": redis_url,
+        "task_ignore_result": True,
+        "broker_connection_retry_on_startup": True,
+    }
 {%- endif %}
 
 

@@ -37,6 +37,24 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
+{%- if cookiecutter.use_api %}
+
+
+class Note(db.Model):
+    """A titled note: the example resource of the JSON API."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120), unique=True)
+    body: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+{%- endif %}
 {%- if cookiecutter.use_login %}
 
 
@@ -48,6 +66,10 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+{%- if cookiecutter.use_api %}
+    # SHA-256 of the user's API token (see api/tokens.py), if one was issued.
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+{%- endif %}
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )

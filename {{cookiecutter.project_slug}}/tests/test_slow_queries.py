@@ -1,0 +1,52 @@
+"""Statements slower than SLOW_QUERY_MS are logged with the request's path."""
+
+import logging
+
+import pytest
+from sqlalchemy import text
+
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.extensions import db
+
+
+def make_app(tmp_path, slow_query_ms):
+    """A test app whose slow-query threshold is `slow_query_ms`."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'slow.sqlite'}",
+            "SLOW_QUERY_MS": slow_query_ms,
+        }
+    )
+
+
+def test_slow_query_is_logged_with_statement_and_path(tmp_path, caplog):
+    app = make_app(tmp_path, 0)
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        assert app.test_client().get("/readyz").status_code == 200
+    messages = [r.getMessage() for r in caplog.records if "Slow query" in r.message]
+    assert messages
+    assert "SELECT 1" in messages[0]
+    assert "on /readyz" in messages[0]
+
+
+def test_query_outside_a_request_is_logged_too(tmp_path, caplog):
+    app = make_app(tmp_path, 0)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger=app.logger.name):
+        db.session.execute(text("SELECT 2"))
+    assert any("(no request): SELECT 2" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("threshold", [200, 60_000])
+def test_fast_queries_are_not_logged(tmp_path, caplog, threshold):
+    app = make_app(tmp_path, threshold)
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        app.test_client().get("/readyz")
+    assert not [r for r in caplog.records if "Slow query" in r.getMessage()]
+
+
+def test_threshold_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SLOW_QUERY_MS", "350")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    assert create_app().config["SLOW_QUERY_MS"] == 350

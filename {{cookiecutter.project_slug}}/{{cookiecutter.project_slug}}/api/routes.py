@@ -1,0 +1,173 @@
+"""Views of the API blueprint."""
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+{%- if cookiecutter.use_sqlalchemy %}
+from flask_smorest import abort
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+from sqlalchemy.exc import IntegrityError
+{%- endif %}
+
+from {{ cookiecutter.project_slug }}.api.schemas import HealthSchema
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.api.schemas import NotePatchSchema
+from {{ cookiecutter.project_slug }}.api.schemas import NoteSchema
+{%- endif %}
+from {{ cookiecutter.project_slug }}.api.schemas import VersionSchema
+{%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.api.tokens import create_token_command
+from {{ cookiecutter.project_slug }}.api.tokens import token_required
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.models import Note
+{%- endif %}
+
+bp = Blueprint(
+    "api", __name__, url_prefix="/api/v1", description="The application's JSON API."
+)
+{%- if cookiecutter.use_login %}
+bp.cli.add_command(create_token_command)
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+# Larger ids and offsets than a database integer holds answer 404 or an empty page.
+MAX_ID = 2**31 - 1
+{%- endif %}
+
+
+@bp.route("/health")
+class Health(MethodView):
+    """The API answers."""
+
+    @bp.response(200, HealthSchema)
+    def get(self):
+        """Liveness of the API: touches no database."""
+        return {"status": "ok"}
+
+
+@bp.route("/version")
+class Version(MethodView):
+    """Which release of the application answers."""
+
+    @bp.response(200, VersionSchema)
+    def get(self):
+        """Name and installed version of the application."""
+        try:
+            installed = version("{{ cookiecutter.project_slug }}")
+        except PackageNotFoundError:
+            installed = "unknown"
+        return {"name": "{{ cookiecutter.project_slug }}", "version": installed}
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def save(note):
+    """Commit `note`, answering 409 when another note has its title."""
+    db.session.add(note)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, message="A note with this title already exists.")
+    return note
+
+
+@bp.route("/notes")
+class Notes(MethodView):
+    """The collection of notes."""
+
+    @bp.response(200, NoteSchema(many=True))
+    @bp.paginate()
+    def get(self, pagination_parameters):
+        """List notes, oldest first, a page at a time."""
+        pagination_parameters.item_count = db.session.scalar(
+            db.select(db.func.count(Note.id))
+        )
+        if pagination_parameters.first_item > MAX_ID:
+            return []
+        query = (
+            db.select(Note)
+            .order_by(Note.id)
+            .offset(pagination_parameters.first_item)
+            .limit(pagination_parameters.page_size)
+        )
+        return db.session.execute(query).scalars().all()
+{%- if cookiecutter.use_login %}
+
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.arguments(NoteSchema)
+{%- else %}
+
+    @bp.arguments(NoteSchema)
+{%- endif %}
+    @bp.response(201, NoteSchema)
+{%- if cookiecutter.use_login %}
+    @token_required
+{%- endif %}
+    def post(self, data):
+        """Create a note."""
+        return save(Note(**data))
+
+
+@bp.route("/notes/<int(max=2147483647):note_id>")
+class NoteById(MethodView):
+    """One note."""
+
+    @bp.response(200, NoteSchema)
+    def get(self, note_id):
+        """Read a note."""
+        return db.get_or_404(Note, note_id)
+{%- if cookiecutter.use_login %}
+
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.arguments(NoteSchema)
+{%- else %}
+
+    @bp.arguments(NoteSchema)
+{%- endif %}
+    @bp.response(200, NoteSchema)
+{%- if cookiecutter.use_login %}
+    @token_required
+{%- endif %}
+    def put(self, data, note_id):
+        """Replace a note's title and body."""
+        note = db.get_or_404(Note, note_id)
+        note.title, note.body = data["title"], data["body"]
+        return save(note)
+{%- if cookiecutter.use_login %}
+
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.arguments(NotePatchSchema(partial=True))
+{%- else %}
+
+    @bp.arguments(NotePatchSchema(partial=True))
+{%- endif %}
+    @bp.response(200, NoteSchema)
+{%- if cookiecutter.use_login %}
+    @token_required
+{%- endif %}
+    def patch(self, data, note_id):
+        """Change some fields of a note."""
+        note = db.get_or_404(Note, note_id)
+        for field, value in data.items():
+            setattr(note, field, value)
+        return save(note)
+{%- if cookiecutter.use_login %}
+
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.response(204)
+{%- else %}
+
+    @bp.response(204)
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    @token_required
+{%- endif %}
+    def delete(self, note_id):
+        """Delete a note."""
+        db.session.delete(db.get_or_404(Note, note_id))
+        db.session.commit()
+{%- endif %}

@@ -1,0 +1,45 @@
+"""Background jobs on Celery, run outside web requests by a worker process."""
+
+import functools
+
+from celery import Celery
+from celery import Task
+from celery import shared_task
+
+
+def init_celery(app):
+    """Create the Celery app of `app`: settings from CELERY, tasks in app context."""
+
+    class FlaskTask(Task):
+        """A task that runs inside the Flask app context (database, config)."""
+
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+@shared_task(ignore_result=False)
+def ping():
+    """Answer "pong": proves that a worker runs and can be reached."""
+    return "pong"
+
+
+@functools.cache
+def worker_app():
+    """The Celery app of a fresh Flask app, built once, for the worker."""
+    from {{ cookiecutter.project_slug }} import create_app
+
+    return create_app().extensions["celery"]
+
+
+def __getattr__(name):
+    """`celery -A {{ cookiecutter.project_slug }}.tasks` asks this module for `app`."""
+    if name == "app":
+        return worker_app()
+    raise AttributeError(name)
