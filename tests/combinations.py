@@ -63,6 +63,39 @@ SUPPORTED_COMBINATIONS += [
     for index, options in enumerate(PERIPHERALS)
 ]
 
+# The options of issue 9, with what they interact with: the API with and without
+# Login and without a database, Celery with each database and without one, the
+# toolbar off with and without SQLAlchemy.
+EXTRAS = {
+    "api-login": dict(use_api=True),
+    "api-nologin": dict(use_api=True, use_login=False),
+    "api-nodb": dict(
+        use_api=True,
+        use_sqlalchemy=False,
+        use_migrate=False,
+        use_login=False,
+        use_wtf=False,
+    ),
+    "celery-sqlite": dict(use_celery=True),
+    "celery-postgresql": dict(use_celery=True, database="postgresql"),
+    "celery-mysql-initdb": dict(use_celery=True, database="mysql", use_migrate=False),
+    "celery-nodb": dict(
+        use_celery=True, use_sqlalchemy=False, use_migrate=False, use_login=False
+    ),
+    "api-celery-postgresql": dict(use_api=True, use_celery=True, database="postgresql"),
+    "notoolbar": dict(use_debugtoolbar=False),
+    "notoolbar-nodb": dict(
+        use_debugtoolbar=False,
+        use_sqlalchemy=False,
+        use_migrate=False,
+        use_login=False,
+        use_wtf=False,
+    ),
+}
+SUPPORTED_COMBINATIONS += [
+    pytest.param(options, id=name) for name, options in EXTRAS.items()
+]
+
 # Each refused answer set, with a piece of the message that must explain it.
 UNSUPPORTED_COMBINATIONS = [
     pytest.param(
@@ -90,4 +123,5 @@ UNSUPPORTED_COMBINATIONS = [
     pytest.param(dict(project_slug="3D"), "project_slug='3D'", id="slug-as-typed"),
     pytest.param(dict(author_email="nobody"), "author_email='nobody'", id="bad-email"),
     pytest.param(dict(version="one"), "version='one'", id="bad-version"),
+    pytest.param(dict(project_slug="celery"), "would shadow", id="slug-celery"),
 ]

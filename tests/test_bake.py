@@ -23,6 +23,9 @@ FORBIDDEN_TEXT = {
     "use_login": ("flask_login", "flask-login", "login_manager", "/auth/"),
     "use_wtf": ("flask_wtf", "flask-wtf", "wtforms", "csrf"),
     "use_docker": ("dockerfile", "compose.yaml"),
+    "use_debugtoolbar": ("debugtoolbar", "debug_tb"),
+    "use_api": ("flask_smorest", "flask-smorest", "marshmallow", "/api/", "openapi"),
+    "use_celery": ("celery", "redis"),
 }
 DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
 LICENSE_MARKERS = {
@@ -70,9 +73,13 @@ def test_bake_is_complete_and_pruned(baked):
     slug = context["project_slug"]
     owners = load_hook("post_gen_project").owned_paths(manifest(), slug)
     for path, keepers in owners.items():
+        # A path also needs the options of every owned folder it sits in.
+        for folder, folder_keepers in owners.items():
+            if path.startswith(folder + "/"):
+                keepers = keepers + folder_keepers
         chosen = all(context[option] == answer for option, answer in keepers)
         assert (project / path).exists() == chosen, path
-    has_extensions = context["use_sqlalchemy"] or context["use_wtf"]
+    has_extensions = context["use_sqlalchemy"] or context["use_wtf"] or context["use_api"]
     assert (project / slug / "extensions.py").exists() == has_extensions
     assert [p for p in project.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
     everything = "\n".join(files.values()).lower() + "\n".join(map(str, files)).lower()
@@ -138,21 +145,37 @@ def test_slug_is_derived_from_the_name(project_name, slug):
 @pytest.mark.parametrize(
     ("overrides", "removed"),
     [
-        ({}, ["tests/test_commands.py", "my_flask_app/commands.py", ".gitlab-ci.yml"]),
         (
-            {"use_login": False, "ci": "none"},
+            {},
+            [
+                ".gitlab-ci.yml",
+                "my_flask_app/api",
+                "my_flask_app/commands.py",
+                "my_flask_app/tasks.py",
+                "renovate.json",
+                "tests/test_api.py",
+                "tests/test_commands.py",
+                "tests/test_tasks.py",
+            ],
+        ),
+        (
+            {"use_login": False, "ci": "none", "use_api": True},
             [
                 ".github",
                 ".gitlab-ci.yml",
+                "my_flask_app/api/tokens.py",
                 "my_flask_app/auth",
                 "my_flask_app/commands.py",
+                "my_flask_app/tasks.py",
                 "my_flask_app/templates/auth",
+                "renovate.json",
                 "tests/test_auth.py",
                 "tests/test_commands.py",
+                "tests/test_tasks.py",
             ],
         ),
     ],
-    ids=["defaults", "no-login-no-ci"],
+    ids=["defaults", "api-no-login-no-ci"],
 )
 def test_manifest_lists_unchosen_paths(overrides, removed):
     hook = load_hook("post_gen_project", overrides)
