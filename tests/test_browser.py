@@ -8,11 +8,11 @@ from tests.browser import AXE
 from tests.browser import CHROMIUM
 from tests.browser import CHROMIUM_ARGS
 from tests.browser import Tab
-from tests.browser import bake
 from tests.browser import expect
-from tests.browser import serve
 from tests.browser import sync_playwright
 from tests.conftest import require
+from tests.serving import bake
+from tests.serving import serve
 
 # One worker runs them all: one Chromium, one server per baked project.
 pytestmark = pytest.mark.xdist_group("browser")

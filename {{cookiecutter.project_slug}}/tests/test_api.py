@@ -56,6 +56,7 @@ def test_errors_are_json(client):
     wrong_method = client.delete("/api/v1/health")
     assert wrong_method.status_code == 405
     assert wrong_method.json["code"] == 405
+    assert wrong_method.headers["Allow"]
 {%- if cookiecutter.use_sqlalchemy %}
 
 
@@ -89,6 +90,8 @@ def test_notes_create_read_update_delete(client, headers):
     assert replaced.json["body"] == "new"
     patched = client.patch(url, json={"body": "newer"}, headers=headers)
     assert (patched.json["title"], patched.json["body"]) == ("Zoe", "newer")
+    assert client.patch(url, json={}, headers=headers).json["body"] == "newer"
+    assert client.patch(url, headers=headers).status_code == 422
     assert client.delete(url, headers=headers).status_code == 204
     assert client.get(url).status_code == 404
     assert client.get(url).json["code"] == 404
@@ -97,10 +100,12 @@ def test_notes_create_read_update_delete(client, headers):
 def test_notes_are_listed_a_page_at_a_time(client, headers):
     for number in range(5):
         client.post("/api/v1/notes", json={"title": f"n{number}"}, headers=headers)
-    page = client.get("/api/v1/notes?page=2&page_size=2")
-    assert [note["title"] for note in page.json] == ["n2", "n3"]
-    assert '"total": 5' in page.headers["X-Pagination"]
-    assert client.get("/api/v1/notes?page=99999999999").json == []
+    page = client.get("/api/v1/notes?page=2&page_size=2").json
+    assert [note["title"] for note in page["items"]] == ["n2", "n3"]
+    assert (page["page"], page["page_size"], page["total"]) == (2, 2, 5)
+    assert client.get("/api/v1/notes?page=1000").json["items"] == []
+    assert client.get("/api/v1/notes?page=99999999999").status_code == 422
+    assert client.get("/api/v1/notes?page_size=101").status_code == 422
 
 
 @pytest.mark.parametrize(

@@ -123,12 +123,21 @@ def register_errorhandlers(app):
     def render_error(error):
 {%- if cookiecutter.use_api %}
         if request.path.startswith("/api/"):
-            return {"code": error.code, "status": error.name}, error.code
+            return api_error(error)
 {%- endif %}
         return render_template(f"errors/{error.code}.html"), error.code
 
     for code in (404, 500):
         app.register_error_handler(code, render_error)
+{%- if cookiecutter.use_api %}
+    app.register_error_handler(405, api_error)
+
+
+def api_error(error):
+    """An HTTP error as a JSON body, keeping its headers (405 lists Allow)."""
+    headers = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
+    return {"code": error.code, "status": error.name}, error.code, headers
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 
 

@@ -3,6 +3,9 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version
 
+{%- if cookiecutter.use_sqlalchemy %}
+from flask import request
+{%- endif %}
 from flask.views import MethodView
 from flask_smorest import Blueprint
 {%- if cookiecutter.use_sqlalchemy %}
@@ -14,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.project_slug }}.api.schemas import HealthSchema
 {%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.api.schemas import NotePageSchema
 from {{ cookiecutter.project_slug }}.api.schemas import NotePatchSchema
 from {{ cookiecutter.project_slug }}.api.schemas import NoteSchema
+from {{ cookiecutter.project_slug }}.api.schemas import PageArgsSchema
 {%- endif %}
 from {{ cookiecutter.project_slug }}.api.schemas import VersionSchema
 {%- if cookiecutter.use_login %}
@@ -32,10 +37,6 @@ bp = Blueprint(
 )
 {%- if cookiecutter.use_login %}
 bp.cli.add_command(create_token_command)
-{%- endif %}
-{%- if cookiecutter.use_sqlalchemy %}
-# Larger ids and offsets than a database integer holds answer 404 or an empty page.
-MAX_ID = 2**31 - 1
 {%- endif %}
 
 
@@ -79,22 +80,23 @@ def save(note):
 class Notes(MethodView):
     """The collection of notes."""
 
-    @bp.response(200, NoteSchema(many=True))
-    @bp.paginate()
-    def get(self, pagination_parameters):
+    @bp.arguments(PageArgsSchema, location="query")
+    @bp.response(200, NotePageSchema)
+    def get(self, args):
         """List notes, oldest first, a page at a time."""
-        pagination_parameters.item_count = db.session.scalar(
-            db.select(db.func.count(Note.id))
-        )
-        if pagination_parameters.first_item > MAX_ID:
-            return []
+        page, page_size = args["page"], args["page_size"]
         query = (
             db.select(Note)
             .order_by(Note.id)
-            .offset(pagination_parameters.first_item)
-            .limit(pagination_parameters.page_size)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
         )
-        return db.session.execute(query).scalars().all()
+        return {
+            "items": db.session.execute(query).scalars().all(),
+            "page": page,
+            "page_size": page_size,
+            "total": db.session.scalar(db.select(db.func.count(Note.id))),
+        }
 {%- if cookiecutter.use_login %}
 
     @bp.doc(security=[{"bearerAuth": []}])
@@ -151,6 +153,8 @@ class NoteById(MethodView):
 {%- endif %}
     def patch(self, data, note_id):
         """Change some fields of a note."""
+        if not request.get_data():
+            abort(422, message="Send a JSON object with the fields to change.")
         note = db.get_or_404(Note, note_id)
         for field, value in data.items():
             setattr(note, field, value)

@@ -1,4 +1,8 @@
 """Marshmallow schemas: what the API accepts and what it answers."""
+{%- if cookiecutter.use_sqlalchemy %}
+
+from datetime import UTC
+{%- endif %}
 
 from marshmallow import Schema
 {%- if cookiecutter.use_sqlalchemy %}
@@ -8,15 +12,27 @@ from marshmallow import fields
 {%- if cookiecutter.use_sqlalchemy %}
 from marshmallow import validate
 
+# No control characters but tab and newline; documented as the field's pattern.
+NO_CONTROL_CHARACTERS = validate.Regexp(
+    r"^[^\x00-\x08\x0b-\x1f\x7f]*$", error="Control characters are not allowed."
+)
 
-def printable(text):
-    """Refuse control characters (but newlines and tabs) and unpaired surrogates."""
-    if any(ord(char) < 32 and char not in "\n\t" for char in text):
-        raise ValidationError("Control characters are not allowed.")
+
+def valid_unicode(text):
+    """Refuse unpaired surrogates, which no database can store as text."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
         raise ValidationError("Text must be valid Unicode.") from error
+
+
+class UTCDateTime(fields.DateTime):
+    """A timestamp with its zone: stored in UTC, though SQLite and MySQL drop it."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 {%- endif %}
 
 
@@ -39,15 +55,33 @@ class NoteSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     title = fields.String(
-        required=True, validate=[validate.Length(min=1, max=120), printable]
+        required=True,
+        validate=[validate.Length(min=1, max=120), NO_CONTROL_CHARACTERS, valid_unicode],
     )
     body = fields.String(
-        load_default="", validate=[validate.Length(max=2000), printable]
+        load_default="",
+        validate=[validate.Length(max=2000), NO_CONTROL_CHARACTERS, valid_unicode],
     )
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
+    updated_at = UTCDateTime(dump_only=True)
 
 
 class NotePatchSchema(NoteSchema):
     """Some fields of a note, for PATCH: each one optional."""
+
+
+class PageArgsSchema(Schema):
+    """Which page of a list to answer, and how long pages are."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class NotePageSchema(Schema):
+    """One page of notes, with what a client needs to fetch the others."""
+
+    items = fields.List(fields.Nested(NoteSchema), required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True)
 {%- endif %}

@@ -1,0 +1,80 @@
+"""Serve a baked project the way production does: gunicorn on a loopback port."""
+
+import contextlib
+import secrets
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+from tests.conftest import PYTHON
+from tests.conftest import TEMPLATE
+from tests.conftest import clean_env
+from tests.conftest import run
+
+
+def bake(output_dir, **extra_context):
+    """Bake the template into `output_dir`; return the project folder."""
+    return Path(
+        cookiecutter(
+            str(TEMPLATE),
+            no_input=True,
+            extra_context=extra_context,
+            output_dir=str(output_dir),
+        )
+    )
+
+
+def wait_until_up(url, process, log, attempts=100):
+    """Poll `url` until it answers 200; fail with the server log if it never does."""
+    for _ in range(attempts):
+        if process.poll() is not None:
+            break
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(url, timeout=5) as response,
+        ):
+            if response.status == 200:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not come up:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def serve(project, workdir):
+    """Serve `project` with gunicorn in production mode on a free loopback port."""
+    env = {
+        "FLASK_SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": f"sqlite:///{workdir / 'browser.sqlite'}",
+        "WEB_CONCURRENCY": "2",
+    }
+    if (project / "migrations").is_dir():
+        upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
+        assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+    # gunicorn inherits an already listening socket: no race for the port.
+    listener = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    log = workdir / "gunicorn.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}"],
+            cwd=project,
+            env=clean_env(**env),
+            pass_fds=[listener.fileno()],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    listener.close()
+    try:
+        wait_until_up(url + "/healthz", process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

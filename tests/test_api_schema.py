@@ -1,0 +1,75 @@
+"""schemathesis fuzzes the generated JSON API from its own OpenAPI document."""
+
+import shutil
+
+import pytest
+
+from tests.conftest import PYTHON
+from tests.conftest import require
+from tests.conftest import run
+from tests.serving import bake
+from tests.serving import serve
+
+# Make a user and print an API token for it, in the served app's database.
+MAKE_TOKEN = """
+from my_flask_app import create_app
+from my_flask_app.api.tokens import issue_token
+from my_flask_app.extensions import db
+from my_flask_app.models import User
+
+app = create_app()
+with app.app_context():
+    user = User(email="api@example.com")
+    user.set_password("correct horse battery")
+    db.session.add(user)
+    token = issue_token(user)
+    db.session.commit()
+print(token)
+"""
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param({"use_api": True}, id="api-login"),
+        pytest.param({"use_api": True, "use_login": False}, id="api-nologin"),
+    ],
+)
+def test_schemathesis_finds_no_server_error_or_schema_violation(tmp_path, answers):
+    schemathesis = shutil.which("schemathesis") or shutil.which("st")
+    require(schemathesis, "schemathesis is not installed (pip install schemathesis)")
+    project = bake(tmp_path, **answers)
+    with serve(project, tmp_path) as url:
+        headers = []
+        if answers.get("use_login", True):
+            made = run(
+                [PYTHON, "-c", MAKE_TOKEN],
+                cwd=project,
+                FLASK_SECRET_KEY="x" * 32,
+                DATABASE_URL=f"sqlite:///{tmp_path / 'browser.sqlite'}",
+            )
+            assert made.returncode == 0, made.stderr
+            headers = ["-H", f"Authorization: Bearer {made.stdout.strip()}"]
+        fuzz = run(
+            [
+                schemathesis,
+                "run",
+                f"{url}/api/openapi.json",
+                "--checks",
+                "all",
+                "--max-examples",
+                "40",
+                "--seed",
+                "20261122",
+                "--generation-deterministic",
+                "--generation-codec",
+                "utf-8",
+                *headers,
+            ],
+            cwd=tmp_path,
+            timeout=600,
+        )
+    assert fuzz.returncode == 0, fuzz.stdout[-20000:] + fuzz.stderr[-2000:]
+    assert "No issues found" in fuzz.stdout
+    cases = [line.strip() for line in fuzz.stdout.splitlines() if "generated" in line]
+    print("schemathesis:", answers, cases)

@@ -1,0 +1,88 @@
+"""A real Celery worker of a baked project answers `ping` through Redis."""
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.conftest import PYTHON
+from tests.conftest import clean_env
+from tests.conftest import require
+from tests.conftest import run
+from tests.serving import bake
+
+try:
+    import redis
+except ImportError:  # the test then skips, or fails under CI=true
+    redis = None
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# Send `ping` through the broker and wait for the worker's answer.
+CALL_PING = """
+from my_flask_app import create_app
+from my_flask_app.tasks import ping
+
+with create_app().app_context():
+    print(ping.delay().get(timeout=60))
+"""
+
+
+def redis_answers():
+    """True when a Redis server answers PING on loopback."""
+    if redis is None:
+        return False
+    try:
+        return redis.Redis(REDIS_HOST, REDIS_PORT, socket_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_worker_answers_ping_through_redis(tmp_path, database):
+    require(redis_answers(), f"no Redis server answers on {REDIS_HOST}:{REDIS_PORT}")
+    project = bake(tmp_path, use_celery=True, database=database)
+    # A database number of its own, emptied first, keeps other users' jobs apart.
+    redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/13"
+    env = {
+        "FLASK_SECRET_KEY": "worker-test-secret-key-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite'}",
+        "REDIS_URL": redis_url,
+    }
+    redis.Redis.from_url(redis_url).flushdb()
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "my_flask_app.tasks",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=project,
+            env=clean_env(**env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        started = time.perf_counter()
+        answer = run([PYTHON, "-c", CALL_PING], cwd=project, timeout=120, **env)
+        elapsed = time.perf_counter() - started
+        assert answer.returncode == 0, answer.stderr + log.read_text()[-3000:]
+        assert answer.stdout.strip() == "pong"
+        print(f"ping -> pong through Redis in {elapsed:.2f} s (worker start included)")
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
+    assert "my_flask_app.tasks.ping" in log.read_text()
+    assert "succeeded" in log.read_text()
