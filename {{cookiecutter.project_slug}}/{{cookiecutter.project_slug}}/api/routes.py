@@ -3,9 +3,9 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version
 
-{%- if cookiecutter.use_sqlalchemy %}
+{% if cookiecutter.use_sqlalchemy -%}
 from flask import request
-{%- endif %}
+{% endif -%}
 from flask.views import MethodView
 from flask_smorest import Blueprint
 {%- if cookiecutter.use_sqlalchemy %}

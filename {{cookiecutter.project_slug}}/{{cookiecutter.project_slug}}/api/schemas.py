@@ -56,7 +56,11 @@ class NoteSchema(Schema):
     id = fields.Integer(dump_only=True)
     title = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=120), NO_CONTROL_CHARACTERS, valid_unicode],
+        validate=[
+            validate.Length(min=1, max=120),
+            NO_CONTROL_CHARACTERS,
+            valid_unicode,
+        ],
     )
     body = fields.String(
         load_default="",
