@@ -67,7 +67,7 @@ def main():
                 ["one-file template (floor)", f"{floor * 1000:.0f}", "1.00"],
                 ["Flask Foundry defaults", f"{ours * 1000:.0f}", f"{ours / floor:.2f}"],
             ],
-            ["bake (median of %d)" % args.rounds, "ms", "x floor"],
+            [f"bake (median of {args.rounds})", "ms", "x floor"],
         )
     )
 

@@ -32,7 +32,7 @@ def cold_starts(servers, rounds):
 def throughput(servers, paths, seconds, rounds):
     """Median requests/second per (app, path), rounds interleaved across apps."""
     results = {}
-    for name, server in servers.items():
+    for server in servers.values():
         server.start()
     try:
         for _ in range(rounds):

@@ -1,4 +1,4 @@
-"""Wall time of each baked combination's own test suite, and of the whole template suite."""
+"""Wall time of each baked combination's own tests, and of the template's suite."""
 
 import argparse
 import subprocess
