@@ -57,6 +57,11 @@ def test_errors_are_json(client):
     assert wrong_method.status_code == 405
     assert wrong_method.json["code"] == 405
     assert wrong_method.headers["Allow"]
+
+
+def test_errors_outside_the_api_stay_html(client):
+    assert client.get("/no-such-page").mimetype == "text/html"
+    assert client.delete("/healthz").mimetype == "text/html"
 {%- if cookiecutter.use_sqlalchemy %}
 
 

@@ -5,6 +5,9 @@ from flask import render_template
 {%- if cookiecutter.use_api %}
 from flask import request
 {%- endif %}
+{%- if cookiecutter.use_api %}
+from werkzeug.exceptions import HTTPException
+{%- endif %}
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 {% if cookiecutter.use_api -%}
@@ -130,13 +133,17 @@ def register_errorhandlers(app):
     for code in (404, 500):
         app.register_error_handler(code, render_error)
 {%- if cookiecutter.use_api %}
-    app.register_error_handler(405, api_error)
+    # Replaces flask-smorest's handler, which makes every error of the site JSON.
+    app.register_error_handler(HTTPException, api_error)
 
 
 def api_error(error):
-    """An HTTP error as a JSON body, keeping its headers (405 lists Allow)."""
-    headers = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
-    return {"code": error.code, "status": error.name}, error.code, headers
+    """Errors under /api/ answer JSON, keeping headers such as 405's Allow."""
+    if not request.path.startswith("/api/"):
+        return error
+    payload, code, headers = api.handle_http_exception(error)
+    kept = {k: v for k, v in error.get_headers() if k != "Content-Type"}
+    return payload, code, {**kept, **(headers or {})}
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 
