@@ -25,7 +25,7 @@ FORBIDDEN_TEXT = {
     "use_docker": ("dockerfile", "compose.yaml"),
     "use_debugtoolbar": ("debugtoolbar", "debug_tb"),
     "use_api": ("flask_smorest", "flask-smorest", "marshmallow", "/api/", "openapi"),
-    "use_celery": ("celery", "redis"),
+    "use_celery": ("celery", "redis://", "redis_url"),
 }
 DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
 LICENSE_MARKERS = {
