@@ -1,5 +1,6 @@
 """Views of the auth blueprint."""
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -22,8 +23,15 @@ from {{ cookiecutter.project_slug }}.models import User
 
 bp = Blueprint("auth", __name__)
 
-# Checked against when the email is unknown, so both failures take the same time.
-DUMMY_PASSWORD_HASH = generate_password_hash("not-a-real-password")
+
+@functools.cache
+def dummy_password_hash():
+    """A hash to check when the email is unknown, so both failures take as long.
+
+    Made on first use, not at import: hashing is slow on purpose, and every
+    gunicorn worker would pay for it at start.
+    """
+    return generate_password_hash("not-a-real-password")
 
 
 def normalize_email(email):
@@ -75,7 +83,7 @@ def login():
             db.select(User).filter_by(email=email)
         ).scalar_one_or_none()
         if user is None:
-            check_password_hash(DUMMY_PASSWORD_HASH, form.password.data)
+            check_password_hash(dummy_password_hash(), form.password.data)
         elif user.check_password(form.password.data):
             login_user(user, remember=form.remember.data)
             flash("You are logged in.", "success")
