@@ -4,6 +4,7 @@ import json
 import keyword
 import re
 import sys
+import unicodedata
 
 # The answers, rendered by cookiecutter as JSON so any text survives intact.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
@@ -31,46 +32,89 @@ WHY = {
     ("use_login", "use_wtf"): "the login and register forms need CSRF protection",
 }
 
-SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-# Names the package would shadow: the standard library, the project's own
-# dependencies, and the folders the generated project itself contains.
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+# Longer names push `from <slug>.extensions import login_manager` past 88 columns.
+MAX_SLUG_LENGTH = 40
+# Names the package would shadow: the standard library, the modules the project
+# installs (its dependencies and theirs), and the folders the project contains.
 RESERVED_SLUGS = set(sys.stdlib_module_names) | {
     "alembic",
     "apispec",
+    "blinker",
     "celery",
     "click",
+    "conftest",
+    "coverage",
+    "deprecated",
+    "dns",
     "dotenv",
     "email_validator",
     "flask",
     "flask_debugtoolbar",
+    "flask_limiter",
     "flask_login",
     "flask_migrate",
     "flask_smorest",
     "flask_sqlalchemy",
     "flask_wtf",
+    "greenlet",
     "gunicorn",
+    "hatchling",
+    "idna",
+    "iniconfig",
     "instance",
     "itsdangerous",
     "jinja2",
     "kombu",
+    "limits",
+    "mako",
+    "markupsafe",
     "marshmallow",
     "migrations",
+    "ordered_set",
+    "packaging",
+    "pluggy",
     "psycopg",
+    "psycopg_binary",
+    "pygments",
     "pymysql",
     "pytest",
+    "pytest_cov",
     "redis",
+    "ruff",
     "sqlalchemy",
     "static",
     "templates",
     "tests",
+    "typing_extensions",
+    "tzdata",
     "werkzeug",
+    "wrapt",
     "wtforms",
 }
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A plausible address: the characters RFC 5322 allows unquoted before the @, then
+# a domain of dot-separated labels of ASCII letters, digits and inner hyphens.
+EMAIL_LOCAL = r"[A-Za-z0-9.!#$%&'*+/=?^_`|~{}-]+"
+EMAIL_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+EMAIL_PATTERN = re.compile(
+    EMAIL_LOCAL + "@" + EMAIL_LABEL + r"(\." + EMAIL_LABEL + ")+"
+)
+MAX_EMAIL_LENGTH = 254
+# Free text lands in pyproject.toml, README.md, LICENSE and the HTML pages: one
+# line of printable text, of a length that fits a title or a summary.
+MAX_TEXT_LENGTHS = {"project_name": 80, "author_name": 100, "description": 300}
+# Unicode categories refused in free text: control characters (tab, newline,
+# NUL, DEL, ...), lone surrogates, line and paragraph separators.
+REFUSED_CATEGORIES = {
+    "Cc": "control character",
+    "Cs": "lone surrogate",
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+}
 # PEP 440, as given in its appendix (canonical public versions).
 VERSION_PATTERN = re.compile(
-    r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*"
-    r"((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?$"
+    r"([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*"
+    r"((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?"
 )
 CHOICES = {
     "python_version": ("3.11", "3.12", "3.13"),
@@ -85,13 +129,29 @@ def yes_no(value):
     return "yes" if value else "no"
 
 
+def shown(value, limit=60):
+    """The answer as the message quotes it: its repr, cut short when long."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(value)} characters)"
+
+
 def check_slug(slug):
     """Return why `slug` cannot name the package, or None if it can."""
     accepted = "a lowercase ASCII Python name: a letter, then letters, digits or _"
-    if not SLUG_PATTERN.match(slug):
-        return f"project_slug={slug!r} is not {accepted}."
+    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+        return f"project_slug={shown(slug)} is not {accepted}."
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (
+            f"project_slug={shown(slug)} is {len(slug)} characters long:"
+            f" use at most {MAX_SLUG_LENGTH}."
+        )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
-        return f"project_slug={slug!r} is a Python keyword: choose another name."
+        return (
+            f"project_slug={slug!r} is a Python keyword: choose another name,"
+            f" e.g. {slug}_app."
+        )
     if slug in RESERVED_SLUGS:
         return (
             f"project_slug={slug!r} would shadow the module or folder {slug!r}:"
@@ -100,30 +160,61 @@ def check_slug(slug):
     return None
 
 
+def check_text(option, value, max_length):
+    """Return why free text `value` cannot be baked in, or None if it can."""
+    accepted = f"one line of printable text, at most {max_length} characters"
+    if not isinstance(value, str):
+        return f"{option}={shown(value)} is not text: give {accepted}."
+    for char in value:
+        kind = REFUSED_CATEGORIES.get(unicodedata.category(char))
+        if kind:
+            return (
+                f"{option}={shown(value)} contains the {kind} U+{ord(char):04X}:"
+                f" give {accepted}."
+            )
+    if len(value) > max_length:
+        return (
+            f"{option}={shown(value)} is {len(value)} characters long: give {accepted}."
+        )
+    return None
+
+
 def problems(answers):
     """List every reason the answers cannot make a working project."""
-    found = []
-    slug_problem = check_slug(answers["project_slug"])
-    if slug_problem:
-        found.append(slug_problem)
-    if not answers["project_name"].strip():
-        found.append("project_name is empty: give the project a name.")
-    if not EMAIL_PATTERN.match(answers["author_email"]):
+    found = [check_slug(answers["project_slug"])]
+    for option, max_length in MAX_TEXT_LENGTHS.items():
+        found.append(check_text(option, answers[option], max_length))
+    if isinstance(answers["project_name"], str) and not answers["project_name"].strip():
         found.append(
-            f"author_email={answers['author_email']!r} is not an email address"
-            " such as you@example.com."
+            f"project_name={shown(answers['project_name'])} is empty:"
+            " give the project a name."
         )
-    if not VERSION_PATTERN.match(answers["version"]):
+    email = answers["author_email"]
+    if not (
+        isinstance(email, str)
+        and len(email) <= MAX_EMAIL_LENGTH
+        and EMAIL_PATTERN.fullmatch(email)
+    ):
         found.append(
-            f"version={answers['version']!r} is not a PEP 440 version such as 0.1.0."
+            f"author_email={shown(email)} is not an email address such as"
+            f" you@example.com (ASCII, at most {MAX_EMAIL_LENGTH} characters)."
+        )
+    version = answers["version"]
+    if not (isinstance(version, str) and VERSION_PATTERN.fullmatch(version)):
+        found.append(
+            f"version={shown(version)} is not a PEP 440 version such as 0.1.0,"
+            " 1.0rc1 or 2.0.post1."
         )
     for option in BOOLEAN_OPTIONS:
         if not isinstance(answers[option], bool):
-            found.append(f"{option}={answers[option]!r} must be yes or no (true/false).")
+            found.append(
+                f"{option}={shown(answers[option])} must be yes or no (true/false)."
+            )
     for option, accepted in CHOICES.items():
         if answers[option] not in accepted:
             found.append(
-                f"{option}={answers[option]!r} is not one of: {', '.join(accepted)}."
+                f"{option}={shown(answers[option])} is not one of:"
+                f" {', '.join(accepted)}."
             )
     for option, needs in REQUIREMENTS.items():
         for needed in needs:
@@ -132,7 +223,7 @@ def problems(answers):
                     f"{option}=yes needs {needed}=yes: {WHY[option, needed]}."
                     f" Set {needed}=yes, or {option}=no."
                 )
-    return found
+    return [problem for problem in found if problem]
 
 
 def main():

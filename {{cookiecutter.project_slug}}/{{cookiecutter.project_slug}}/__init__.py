@@ -1,4 +1,4 @@
-"""Application factory: builds and wires the Flask app for {{ cookiecutter.project_name }}."""
+"""Application factory: builds and wires the Flask app."""
 
 from flask import Flask
 from flask import render_template

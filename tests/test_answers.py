@@ -1,0 +1,146 @@
+"""The pre-generation hook, rendered and imported: each bad answer and its message."""
+
+import pytest
+from cookiecutter.exceptions import CookiecutterException
+from cookiecutter.main import cookiecutter
+from jinja2 import TemplateError
+
+from local_extensions import html_text
+from local_extensions import markdown_text
+from local_extensions import toml_string
+from tests.conftest import TEMPLATE
+from tests.conftest import load_hook
+
+HOOK = load_hook("pre_gen_project")
+
+# (option, answer, a piece of the message that must explain the refusal).
+BAD_ANSWERS = [
+    ("project_slug", "", "project_slug='' is not a lowercase ASCII Python name"),
+    ("project_slug", "my-app", "project_slug='my-app' is not a lowercase"),
+    ("project_slug", "My_App", "project_slug='My_App' is not a lowercase"),
+    ("project_slug", "3d_app", "project_slug='3d_app' is not a lowercase"),
+    ("project_slug", "_app", "project_slug='_app' is not a lowercase"),
+    ("project_slug", "app\n", r"project_slug='app\n' is not a lowercase"),
+    ("project_slug", "café", "project_slug='café' is not a lowercase"),
+    ("project_slug", "../app", "project_slug='../app' is not a lowercase"),
+    ("project_slug", "a" * 41, "is 41 characters long: use at most 40"),
+    ("project_slug", "class", "project_slug='class' is a Python keyword"),
+    ("project_slug", "match", "project_slug='match' is a Python keyword"),
+    ("project_slug", "json", "would shadow the module or folder 'json'"),
+    ("project_slug", "flask", "would shadow the module or folder 'flask'"),
+    ("project_slug", "markupsafe", "would shadow the module or folder 'markupsafe'"),
+    ("project_slug", "flask_limiter", "would shadow the module or folder"),
+    ("project_slug", "migrations", "would shadow the module or folder 'migrations'"),
+    ("project_slug", "conftest", "would shadow the module or folder 'conftest'"),
+    ("project_name", "", "project_name='' is empty: give the project a name"),
+    ("project_name", "   ", "project_name='   ' is empty"),
+    ("project_name", "My\nApp", r"project_name='My\nApp' contains the control"),
+    ("project_name", "App\x00", "contains the control character U+0000"),
+    ("project_name", "App\x7f", "contains the control character U+007F"),
+    ("project_name", "A\tB", "contains the control character U+0009"),
+    ("project_name", "A\u2028B", "contains the line separator U+2028"),
+    ("project_name", "A\ud800B", "contains the lone surrogate U+D800"),
+    ("project_name", "x" * 81, "is 81 characters long: give one line"),
+    ("description", "line one\r\nline two", "description='line one\\r\\nline two'"),
+    ("description", "x" * 301, "at most 300 characters"),
+    ("author_name", "Ada\x1b[31m", "contains the control character U+001B"),
+    ("author_name", "x" * 101, "at most 100 characters"),
+    ("author_email", "nobody", "author_email='nobody' is not an email address"),
+    ("author_email", "a@b", "author_email='a@b' is not an email address"),
+    ("author_email", "a b@example.com", "such as you@example.com"),
+    ("author_email", "zoë@example.com", "(ASCII, at most 254 characters)"),
+    ("author_email", "a@example.com\n", r"author_email='a@example.com\n'"),
+    ("author_email", '"x"@example.com', "is not an email address"),
+    ("author_email", "a@-example.com", "is not an email address"),
+    ("author_email", "a" * 250 + "@example.com", "(262 characters)"),
+    ("version", "one", "version='one' is not a PEP 440 version such as 0.1.0"),
+    ("version", "1.0 ", "version='1.0 ' is not a PEP 440 version"),
+    ("version", "v1.0", "version='v1.0' is not a PEP 440 version"),
+    ("version", "01.0", "version='01.0' is not a PEP 440 version"),
+    ("version", "1.0\n", r"version='1.0\n' is not a PEP 440 version"),
+    ("database", "oracle", "database='oracle' is not one of: sqlite, postgresql"),
+    ("ci", "jenkins", "ci='jenkins' is not one of: github, gitlab, none"),
+    ("license", "GPL", "license='GPL' is not one of: MIT"),
+    ("python_version", "3.10", "python_version='3.10' is not one of: 3.11"),
+    ("use_docker", "maybe", "use_docker='maybe' must be yes or no"),
+]
+GOOD_ANSWERS = [
+    ("project_slug", "shop"),
+    ("project_slug", "my_app2"),
+    ("project_slug", "a" * 40),
+    ("project_name", "Zoë's \"Café\" \\ 日本 😀"),
+    ("project_name", "{{ config.SECRET_KEY }} {% raw %}"),
+    ("project_name", "<script>alert(1)</script>"),
+    ("description", "'''\"\"\" \\N{BULLET} ${HOME} `rm -rf` # not a comment"),
+    ("author_name", "Ada O'Lovelace-Byron, Jr."),
+    ("author_email", "o'brien+flask@mail.example.co.uk"),
+    ("version", "1!2.0rc1.post3.dev4"),
+]
+
+
+def refusals(option, value):
+    """The hook's problems with the default answers and `option` set to `value`."""
+    return HOOK.problems({**HOOK.ANSWERS, option: value})
+
+
+@pytest.mark.parametrize(("option", "value", "message"), BAD_ANSWERS)
+def test_bad_answer_is_refused_with_a_clear_message(option, value, message):
+    found = refusals(option, value)
+    assert len(found) == 1, found
+    assert message in found[0]
+    assert found[0].startswith(f"{option}=")
+
+
+@pytest.mark.parametrize(("option", "value"), GOOD_ANSWERS)
+def test_good_answer_is_accepted(option, value):
+    assert refusals(option, value) == []
+
+
+def test_long_answer_is_quoted_short():
+    (message,) = refusals("description", "x" * 5000)
+    assert len(message) < 200
+    assert "(5000 characters)" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['a"b\\c', "\"\"\"'''", "日本 😀 \U0010fffd", "}} %} #} { %"],
+    ids=["quotes", "triple-quotes", "non-bmp", "braces"],
+)
+def test_answers_reach_the_hook_intact(text):
+    hook = load_hook("pre_gen_project", {"author_name": text, "description": text})
+    assert (hook.ANSWERS["author_name"], hook.ANSWERS["description"]) == (text, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "toml", "html", "markdown"),
+    [
+        ("Zoë's", '"Zoë\'s"', "Zoë&#39;s", "Zoë's"),
+        ('a "b" \\', '"a \\"b\\" \\\\"', "a &#34;b&#34; \\", 'a "b" \\\\'),
+        ("😀", '"😀"', "😀", "😀"),
+        ("\x7f", '"\\u007F"', "\x7f", "\x7f"),
+        ("{{ x }}", '"{{ x }}"', "&#123;&#123; x &#125;&#125;", "{{ x }}"),
+        ("<b>&", '"<b>&"', "&lt;b&gt;&amp;", "\\<b\\>\\&"),
+        ("`x`", '"`x`"', "`x`", "\\`x\\`"),
+    ],
+)
+def test_text_filters(text, toml, html, markdown):
+    assert (toml_string(text), html_text(text), markdown_text(text)) == (
+        toml,
+        html,
+        markdown,
+    )
+
+
+@pytest.mark.parametrize("name", ["{{ x }}", "{% if %}", "{{"])
+def test_jinja_in_a_command_line_answer_fails_before_writing(tmp_path, name):
+    # cookiecutter renders --no-input answers as templates, before any hook runs.
+    with pytest.raises((CookiecutterException, TemplateError)):
+        cookiecutter(
+            str(TEMPLATE),
+            no_input=True,
+            extra_context={"project_name": name},
+            output_dir=str(tmp_path),
+        )
+    assert list(tmp_path.iterdir()) == []
+
