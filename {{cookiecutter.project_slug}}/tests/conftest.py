@@ -27,6 +27,9 @@ def app(tmp_path):
 {%- if cookiecutter.use_wtf %}
             "WTF_CSRF_ENABLED": False,
 {%- endif %}
+{%- if cookiecutter.use_login %}
+            "RATELIMIT_ENABLED": False,
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
             or f"sqlite:///{tmp_path / 'test.sqlite'}",

@@ -31,12 +31,14 @@ from {{ cookiecutter.project_slug }}.extensions import csrf
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
 {%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.extensions import login_manager
 {%- endif %}
 {%- if cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }}.extensions import migrate
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
+from {{ cookiecutter.project_slug }}.security import add_security_headers
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
 {%- endif %}
@@ -62,6 +64,7 @@ def create_app(test_config=None):
 {%- endif %}
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
     register_commands(app)
 {%- endif %}
@@ -83,6 +86,7 @@ def register_extensions(app):
 {%- endif %}
 {%- if cookiecutter.use_login %}
     login_manager.init_app(app)
+    limiter.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
     csrf.init_app(app)
@@ -145,6 +149,11 @@ def api_error(error):
     kept = {k: v for k, v in error.get_headers() if k != "Content-Type"}
     return payload, code, {**kept, **(headers or {})}
 {%- endif %}
+
+
+def register_security_headers(app):
+    """Send the headers of security.py (CSP, nosniff, no framing...) everywhere."""
+    app.after_request(add_security_headers)
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 
 

@@ -20,14 +20,22 @@ DEFAULTS = {
     "SECRET_KEY_FALLBACKS": [],
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     "PROXY_HOPS": 0,
-    # A request body larger than 1 MiB answers 413 Request Entity Too Large.
+    # A request body larger than 1 MiB answers 413 Request Entity Too Large, and
+    # so does a form with a field over 64 KiB or more than 100 fields.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+    "MAX_FORM_PARTS": 100,
     # None means: Secure in production, plain in development and tests.
     "SESSION_COOKIE_SECURE": None,
 {%- if cookiecutter.use_login %}
     "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Failed and successful login POSTs allowed per client address (Flask-Limiter).
+    # "memory://" counts per process: with several gunicorn workers or servers,
+    # share the counts with FLASK_RATELIMIT_STORAGE_URI=redis://host:6379.
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
 {%- endif %}
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

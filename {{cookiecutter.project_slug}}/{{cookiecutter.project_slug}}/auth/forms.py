@@ -10,6 +10,8 @@ from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
+from {{ cookiecutter.project_slug }}.main.forms import printable
+
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 
@@ -25,7 +27,7 @@ class RegistrationForm(FlaskForm):
     email = EmailField(
         "Email",
         filters=[strip_whitespace],
-        validators=[DataRequired(), Email(), Length(max=254)],
+        validators=[DataRequired(), Email(), Length(max=254), printable],
     )
     password = PasswordField(
         "Password",
@@ -50,7 +52,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
         filters=[strip_whitespace],
-        validators=[DataRequired(), Length(max=254)],
+        validators=[DataRequired(), Length(max=254), printable],
     )
     password = PasswordField(
         "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]

@@ -4,6 +4,7 @@ import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -19,6 +20,7 @@ from werkzeug.security import generate_password_hash
 from {{ cookiecutter.project_slug }}.auth.forms import LoginForm
 from {{ cookiecutter.project_slug }}.auth.forms import RegistrationForm
 from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.models import User
 
 bp = Blueprint("auth", __name__)
@@ -49,6 +51,11 @@ def is_safe_next(target):
     return not parts.scheme and not parts.netloc
 
 
+def login_rate_limit():
+    """The LOGIN_RATE_LIMIT setting, read at each request so tests can change it."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     """Create an account, then log the new user in."""
@@ -72,6 +79,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
 def login():
     """Log in with email and password; go back to `next` only if it is on this site."""
     if current_user.is_authenticated:

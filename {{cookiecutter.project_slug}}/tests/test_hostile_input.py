@@ -1,0 +1,100 @@
+"""Hostile input on every route and form: a 4xx or the form again, never a 500."""
+
+import pytest
+
+MARKUP = "<script>alert(1)</script>"
+HOSTILE = {
+    "overlong": "x" * 20_000,
+    "nul": "ada\x00@example.com",
+    "controls": "\x01\x08\x1b[31m\x7f\r\n",
+    "markup": MARKUP,
+    "attribute": '"><img src=x onerror=alert(1)>',
+    "sql": "' OR '1'='1'; DROP TABLE users; --",
+    # Jinja tags, as escapes so that cookiecutter leaves them alone when baking.
+    "jinja": "\x7b\x7b config.SECRET_KEY \x7d\x7d\x7b% raw %\x7d",
+    "unicode": "\u202e\ufeff\U0001f600\ufffd",
+    "url": "//evil.example/%2e%2e/",
+}
+GET_PATHS = [
+    "/",
+    "/healthz",
+    "/readyz",
+    "/static/style.css",
+{%- if cookiecutter.use_wtf %}
+    "/messages/new",
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    "/auth/login",
+    "/auth/register",
+    "/auth/account",
+{%- endif %}
+]
+# Each form with answers that pass its validation; each field gets the payloads.
+FORMS = {
+{%- if cookiecutter.use_wtf %}
+    "/messages/new": {"author": "Ada", "body": "Hello"},
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    "/auth/login": {"email": "ada@example.com", "password": "correct horse"},
+    "/auth/register": {
+        "email": "ada@example.com",
+        "password": "correct horse",
+        "confirm_password": "correct horse",
+    },
+{%- endif %}
+}
+FIELDS = [(path, field) for path, data in FORMS.items() for field in data]
+# Bytes that are not UTF-8, in a path, a query string and a form body.
+INVALID_UTF8 = b"\xff\xfe\xc3\x28\xed\xa0\x80"
+
+
+def assert_harmless(response):
+    """A client error or a page, never a server error, never live markup."""
+    assert response.status_code < 500, response.status_code
+    body = response.get_data()
+    assert MARKUP.encode() not in body
+    assert b"<img src=x" not in body
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_hostile_query_string(client, path):
+    for payload in HOSTILE.values():
+        query = {"q": payload, "next": payload}
+        with client.get(path, query_string=query) as response:
+            assert_harmless(response)
+
+
+@pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_path(client, payload):
+    response = client.get("/" + payload)
+    assert response.status_code == 404
+    assert_harmless(response)
+
+
+@pytest.mark.parametrize("path", ["/", "/no-such-page", *FORMS])
+def test_invalid_utf8_in_path_and_query(client, path):
+    raw = INVALID_UTF8.decode("latin-1")
+    environ = {"PATH_INFO": path + raw, "QUERY_STRING": "next=" + raw}
+    assert_harmless(client.get(path, environ_overrides=environ))
+    assert_harmless(client.get(path, environ_overrides={"QUERY_STRING": "q=" + raw}))
+
+
+@pytest.mark.parametrize(("path", "field"), FIELDS)
+def test_hostile_form_field(client, path, field):
+    for payload in HOSTILE.values():
+        data = {**FORMS[path], field: payload}
+        response = client.post(path, data=data, follow_redirects=True)
+        assert_harmless(response)
+        assert_harmless(client.get("/"))
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_invalid_utf8_form_body(client, path):
+    fields = "&".join(f"{name}=" for name in FORMS[path])
+    body = fields.encode() + b"&x=" + INVALID_UTF8
+    for name in FORMS[path]:
+        body = body.replace(f"{name}=".encode(), f"{name}=".encode() + INVALID_UTF8)
+    response = client.post(
+        path, data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert_harmless(response)

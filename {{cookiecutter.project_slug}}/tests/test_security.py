@@ -1,0 +1,194 @@
+"""Secure by default: headers, cookie flags, CSRF, request limits, login limits."""
+
+import re
+
+import pytest
+from flask import session
+
+from {{ cookiecutter.project_slug }} import create_app
+{%- if cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.extensions import db
+{%- endif %}
+{%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.models import User
+{%- endif %}
+
+HTTPS = "https://localhost"
+HTML_PAGES = [
+    "/",
+    "/no-such-page",
+{%- if cookiecutter.use_wtf %}
+    "/messages/new",
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    "/auth/login",
+    "/auth/register",
+{%- endif %}
+]
+PAGES = [*HTML_PAGES, "/healthz", "/readyz", "/static/style.css"]
+# What a Content-Security-Policy without 'unsafe-inline' would block.
+INLINE_CODE = re.compile(r"<script(?![^>]*\ssrc=)|<style|\sstyle=|\son[a-z]+=", re.I)
+
+
+@pytest.fixture
+def production_app(monkeypatch, tmp_path):
+    """The app as production builds it: from the environment, CSRF on."""
+    for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_PROXY_HOPS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+{%- if cookiecutter.use_sqlalchemy %}
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+{%- else %}
+    return create_app()
+{%- endif %}
+
+
+def assert_secure_cookies(response, names):
+    """Each cookie in `names` is set Secure, HttpOnly and SameSite=Lax."""
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    assert set(names) <= set(cookies), cookies
+    for name in names:
+        flags = [flag.strip() for flag in cookies[name].split(";")]
+        assert {"Secure", "HttpOnly", "SameSite=Lax"} <= set(flags), cookies[name]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_has_security_headers(client, path):
+    with client.get(path) as response:
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "object-src 'none'" in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_is_sent_over_https_only(client):
+    response = client.get("/", base_url=HTTPS)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_pages_have_no_inline_code_the_policy_would_block(client, path):
+    assert INLINE_CODE.findall(client.get(path).get_data(as_text=True)) == []
+
+
+def test_production_session_cookie_is_secure(production_app):
+    @production_app.get("/visit")
+    def visit():
+        session["visited"] = True
+        return "ok"
+
+    response = production_app.test_client().get("/visit", base_url=HTTPS)
+    assert_secure_cookies(response, ["session"])
+{%- if cookiecutter.use_wtf %}
+
+
+def csrf_token(response):
+    """The CSRF token of the form in a page."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.text)[1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/messages/new",
+{%- if cookiecutter.use_login %}
+        "/auth/login",
+        "/auth/register",
+        "/auth/logout",
+{%- endif %}
+    ],
+)
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_post_without_a_valid_csrf_token_answers_400(production_app, path, token):
+    data = {"csrf_token": token} if token else {}
+    response = production_app.test_client().post(path, data=data, base_url=HTTPS)
+    assert response.status_code == 400
+    assert b"CSRF" in response.data
+
+
+def test_post_with_the_csrf_token_is_accepted(production_app):
+    client = production_app.test_client()
+    token = csrf_token(client.get("/messages/new", base_url=HTTPS))
+    response = client.post(
+        "/messages/new",
+        data={"csrf_token": token, "author": "Ada", "body": "Hi"},
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/messages/new"},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ({"body": "x" * (2 * 1024 * 1024)}, None),
+        ({"body": "x" * (100 * 1024)}, None),
+        ({"body": "x" * (100 * 1024)}, "multipart/form-data"),
+        ({f"field{n}": "x" for n in range(150)}, "multipart/form-data"),
+    ],
+    ids=["body-over-1MiB", "form-over-64KiB", "field-over-64KiB", "150-fields"],
+)
+def test_oversized_form_answers_413(client, data, content_type):
+    response = client.post("/messages/new", data=data, content_type=content_type)
+    assert response.status_code == 413
+{%- endif %}
+{%- if cookiecutter.use_login %}
+
+
+def test_production_login_cookies_are_secure(production_app):
+    with production_app.app_context():
+        user = User(email="ada@example.com")
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+    client = production_app.test_client()
+    token = csrf_token(client.get("/auth/login", base_url=HTTPS))
+    response = client.post(
+        "/auth/login",
+        data={
+            "csrf_token": token,
+            "email": "ada@example.com",
+            "password": "correct horse",
+            "remember": "y",
+        },
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/auth/login"},
+    )
+    assert response.status_code == 302
+    assert_secure_cookies(response, ["session", "remember_token"])
+
+
+def test_session_from_another_browser_is_no_longer_fresh(client, auth):
+    auth.register()
+    with client.session_transaction() as data:
+        assert data["_fresh"] is True
+    client.get("/auth/account", headers={"User-Agent": "another browser"})
+    with client.session_transaction() as data:
+        assert data["_fresh"] is False
+
+
+def test_login_posts_are_rate_limited_per_client(app):
+    limited = create_app(
+        {**app.config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
+    )
+    client = limited.test_client()
+    data = {"email": "ada@example.com", "password": "wrong password"}
+    statuses = [client.post("/auth/login", data=data).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get("/auth/login").status_code == 200
+    other = {"REMOTE_ADDR": "192.0.2.8"}
+    response = client.post("/auth/login", data=data, environ_base=other)
+    assert response.status_code == 200
+    with limited.app_context():
+        db.engine.dispose()
+{%- endif %}
