@@ -1,4 +1,4 @@
-"""Secure by default: headers, cookie flags, CSRF, request limits, login limits."""
+"""Secure by default: response headers, cookie flags, form protection and limits."""
 
 import re
 
@@ -32,7 +32,7 @@ INLINE_CODE = re.compile(r"<script(?![^>]*\ssrc=)|<style|\sstyle=|\son[a-z]+=", 
 
 @pytest.fixture
 def production_app(monkeypatch, tmp_path):
-    """The app as production builds it: from the environment, CSRF on."""
+    """The app as production builds it: settings from the environment."""
     for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_PROXY_HOPS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
