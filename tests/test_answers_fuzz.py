@@ -14,6 +14,7 @@ from cookiecutter.prompt import prompt_for_config
 from hatchling.metadata.core import ProjectMetadata
 from hypothesis import HealthCheck
 from hypothesis import event
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -130,6 +131,14 @@ def assert_project_works(project, answers):
 
 
 @settings(FUZZ, max_examples=30)
+@example(
+    name="{{ config.SECRET_KEY }} {% raw %}",
+    description="<!-- \\ \"quoted\" 'single' \U0001f600 \u65e5\u672c",
+    author='O\'Brien "Q" \\',
+    email="o'brien+q@example.co.uk",
+    spoiled=None,
+    bad="",
+)
 @given(
     name=PRINTABLE.filter(str.strip),
     description=PRINTABLE,
@@ -155,6 +164,8 @@ def test_random_free_text(
 
 
 @FUZZ
+@example(slug="a" * 40)
+@example(slug="a/b")
 @given(slug=SLUGS)
 def test_random_slug(tmp_path_factory, capfd, slug):
     answers = typed_answers(project_slug=slug)
