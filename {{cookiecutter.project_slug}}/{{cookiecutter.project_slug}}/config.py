@@ -21,7 +21,7 @@ DEFAULTS = {
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     "PROXY_HOPS": 0,
     # A request body larger than 1 MiB answers 413 Request Entity Too Large, and
-    # so does a form with a field over 64 KiB or more than 100 fields.
+    # so does a multipart form with a field over 64 KiB or more than 100 parts.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 64 * 1024,
     "MAX_FORM_PARTS": 100,
