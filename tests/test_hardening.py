@@ -20,6 +20,7 @@ from tests.conftest import require
 
 BANDIT_BAKES = [
     pytest.param({}, id="all-sqlite"),
+    pytest.param({"use_api": True, "use_celery": True}, id="api-celery"),
     pytest.param({"database": "postgresql", "use_migrate": False}, id="db-login-pg"),
     pytest.param({"database": "mysql", "use_login": False}, id="db-migrate-wtf-mysql"),
     pytest.param(

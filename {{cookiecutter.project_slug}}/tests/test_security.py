@@ -71,6 +71,13 @@ def test_every_response_has_security_headers(client, path):
         assert "Strict-Transport-Security" not in response.headers
 
 
+def test_policy_setting_replaces_the_csp(app, client):
+    app.config["CONTENT_SECURITY_POLICY"] = None
+    assert "Content-Security-Policy" not in client.get("/healthz").headers
+    app.config["CONTENT_SECURITY_POLICY"] = "default-src 'none'"
+    assert client.get("/").headers["Content-Security-Policy"] == "default-src 'none'"
+
+
 def test_hsts_is_sent_over_https_only(client):
     response = client.get("/", base_url=HTTPS)
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -39,6 +39,7 @@ from {{ cookiecutter.project_slug }}.extensions import migrate
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
 from {{ cookiecutter.project_slug }}.security import add_security_headers
+from {{ cookiecutter.project_slug }}.security import refuse_undecodable_query
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
 {%- endif %}
@@ -64,7 +65,7 @@ def create_app(test_config=None):
 {%- endif %}
     register_blueprints(app)
     register_errorhandlers(app)
-    register_security_headers(app)
+    register_security(app)
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
     register_commands(app)
 {%- endif %}
@@ -151,8 +152,9 @@ def api_error(error):
 {%- endif %}
 
 
-def register_security_headers(app):
-    """Send the headers of security.py (CSP, nosniff, no framing...) everywhere."""
+def register_security(app):
+    """Refuse undecodable queries; send security.py's headers (CSP...) everywhere."""
+    app.before_request(refuse_undecodable_query)
     app.after_request(add_security_headers)
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 
@@ -174,6 +176,8 @@ def register_debug_toolbar(app):
         app.logger.info('For the debug toolbar: pip install -e ".[dev]"')
         return
     app.config.setdefault("DEBUG_TB_INTERCEPT_REDIRECTS", False)
+    # The toolbar draws itself with inline scripts: no CSP while it is shown.
+    app.config["CONTENT_SECURITY_POLICY"] = None
     DebugToolbarExtension(app)
 {%- endif %}
 
