@@ -33,8 +33,8 @@ WHY = {
 }
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-# Longer names push `from <slug>.extensions import login_manager` past 88 columns.
-MAX_SLUG_LENGTH = 40
+# Longer names push lines such as `from <slug>.slow_queries import ...` past 88.
+MAX_SLUG_LENGTH = 32
 # Names the package would shadow: the standard library, the modules the project
 # installs (its dependencies and theirs), and the folders the project contains.
 RESERVED_SLUGS = set(sys.stdlib_module_names) | {

@@ -124,7 +124,7 @@ UNSUPPORTED_COMBINATIONS = [
     pytest.param(dict(author_email="nobody"), "author_email='nobody'", id="bad-email"),
     pytest.param(dict(version="one"), "version='one'", id="bad-version"),
     pytest.param(dict(project_slug="celery"), "would shadow", id="slug-celery"),
-    pytest.param(dict(project_slug="a" * 41), "use at most 40", id="slug-too-long"),
+    pytest.param(dict(project_slug="a" * 41), "use at most 32", id="slug-too-long"),
     pytest.param(dict(project_slug="idna"), "would shadow", id="slug-indirect-dep"),
     pytest.param(dict(project_name="My\nApp"), "U+000A", id="name-newline"),
     pytest.param(dict(project_name="App\x00"), "U+0000", id="name-nul"),

@@ -20,7 +20,7 @@ BAD_ANSWERS = [
     ("project_slug", "app\n", r"project_slug='app\n' is not a lowercase"),
     ("project_slug", "café", "project_slug='café' is not a lowercase"),
     ("project_slug", "../app", "project_slug='../app' is not a lowercase"),
-    ("project_slug", "a" * 41, "is 41 characters long: use at most 40"),
+    ("project_slug", "a" * 33, "is 33 characters long: use at most 32"),
     ("project_slug", "class", "project_slug='class' is a Python keyword"),
     ("project_slug", "match", "project_slug='match' is a Python keyword"),
     ("project_slug", "json", "would shadow the module or folder 'json'"),
@@ -64,7 +64,7 @@ BAD_ANSWERS = [
 GOOD_ANSWERS = [
     ("project_slug", "shop"),
     ("project_slug", "my_app2"),
-    ("project_slug", "a" * 40),
+    ("project_slug", "a" * 32),
     ("project_name", 'Zoë\'s "Café" \\ 日本 😀'),
     ("project_name", "{{ config.SECRET_KEY }} {% raw %}"),
     ("project_name", "<script>alert(1)</script>"),

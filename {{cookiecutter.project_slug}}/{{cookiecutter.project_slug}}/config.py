@@ -33,7 +33,7 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # Failed and successful login POSTs allowed per client address (Flask-Limiter).
     # "memory://" counts per process: with several gunicorn workers or servers,
-    # share the counts with FLASK_RATELIMIT_STORAGE_URI=redis://host:6379.
+    # point FLASK_RATELIMIT_STORAGE_URI at a shared store (Flask-Limiter's URIs).
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
 {%- endif %}
