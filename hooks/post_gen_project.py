@@ -37,7 +37,12 @@ MANIFEST = {
         "{slug}/templates/main/new_message.html",
         "tests/test_messages.py",
     ],
-    "use_docker": ["Dockerfile", ".dockerignore", "compose.yaml", "docker-entrypoint.sh"],
+    "use_docker": [
+        "Dockerfile",
+        ".dockerignore",
+        "compose.yaml",
+        "docker-entrypoint.sh",
+    ],
     "use_debugtoolbar": ["tests/test_debugtoolbar.py"],
     "use_api": ["{slug}/api", "tests/test_api.py"],
     "use_celery": ["{slug}/tasks.py", "tests/test_tasks.py"],
@@ -98,7 +103,11 @@ def next_steps(answers):
         lines.append("  flask db upgrade")
     elif answers["use_sqlalchemy"]:
         lines.append("  flask init-db")
-    lines += ["  pytest", "  flask run", "See README.md for testing, migrations and deployment."]
+    lines += [
+        "  pytest",
+        "  flask run",
+        "See README.md for testing, migrations and deployment.",
+    ]
     return "\n".join(lines)
 
 

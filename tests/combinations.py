@@ -15,14 +15,18 @@ EXTENSIONS = {
     "db-login-wtf": dict(
         use_sqlalchemy=True, use_migrate=False, use_login=True, use_wtf=True
     ),
-    "db-wtf": dict(use_sqlalchemy=True, use_migrate=False, use_login=False, use_wtf=True),
+    "db-wtf": dict(
+        use_sqlalchemy=True, use_migrate=False, use_login=False, use_wtf=True
+    ),
     "db": dict(use_sqlalchemy=True, use_migrate=False, use_login=False, use_wtf=False),
 }
 NO_DATABASE = {
     "wtf-only": dict(
         use_sqlalchemy=False, use_migrate=False, use_login=False, use_wtf=True
     ),
-    "bare": dict(use_sqlalchemy=False, use_migrate=False, use_login=False, use_wtf=False),
+    "bare": dict(
+        use_sqlalchemy=False, use_migrate=False, use_login=False, use_wtf=False
+    ),
 }
 DATABASES = ("sqlite", "postgresql", "mysql")
 
@@ -47,7 +51,9 @@ PERIPHERALS = [
 def peripheral_id(options):
     """A readable id such as 'nodocker-gitlab-Apache-2.0-py3.12'."""
     docker = "docker" if options["use_docker"] else "nodocker"
-    return f"{docker}-{options['ci']}-{options['license']}-py{options['python_version']}"
+    return (
+        f"{docker}-{options['ci']}-{options['license']}-py{options['python_version']}"
+    )
 
 
 SUPPORTED_COMBINATIONS = [

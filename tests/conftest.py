@@ -17,7 +17,13 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # Settings of the developer's shell that must not leak into a baked project's run.
-LEAKY_ENV = ("FLASK_APP", "FLASK_DEBUG", "FLASK_SECRET_KEY", "DATABASE_URL", "TEST_DATABASE_URL")
+LEAKY_ENV = (
+    "FLASK_APP",
+    "FLASK_DEBUG",
+    "FLASK_SECRET_KEY",
+    "DATABASE_URL",
+    "TEST_DATABASE_URL",
+)
 
 
 def require(available, reason):
@@ -29,7 +35,7 @@ def require(available, reason):
 
 
 def answers(extra_context=None):
-    """The full answers cookiecutter derives from cookiecutter.json and `extra_context`."""
+    """The answers cookiecutter derives from cookiecutter.json and `extra_context`."""
     context = generate_context(
         context_file=str(TEMPLATE / "cookiecutter.json"),
         extra_context=extra_context or {},
@@ -38,10 +44,12 @@ def answers(extra_context=None):
 
 
 def load_hook(name, extra_context=None):
-    """Render hooks/<name>.py with the answers and import it, as cookiecutter runs it."""
+    """Render hooks/<name>.py with the answers and import it, as cookiecutter does."""
     cookiecutter = answers(extra_context)
     env = StrictEnvironment(
-        context={"cookiecutter": json.loads((TEMPLATE / "cookiecutter.json").read_text())},
+        context={
+            "cookiecutter": json.loads((TEMPLATE / "cookiecutter.json").read_text())
+        },
         keep_trailing_newline=True,
     )
     source = (TEMPLATE / "hooks" / f"{name}.py").read_text()
