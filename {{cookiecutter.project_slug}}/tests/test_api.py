@@ -29,6 +29,11 @@ def test_openapi_document_describes_the_api(client):
 {%- endif %}
 {%- if cookiecutter.use_login %}
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+{%- if cookiecutter.use_sqlalchemy %}
+    notes = spec["paths"]["/api/v1/notes"]
+    assert notes["post"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in notes["get"]
+{%- endif %}
 {%- endif %}
 
 

@@ -62,6 +62,13 @@ class Version(MethodView):
         except PackageNotFoundError:
             installed = "unknown"
         return {"name": "{{ cookiecutter.project_slug }}", "version": installed}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
+
+
+def writes(view):
+    """Writes need a bearer token: checked on each request, shown in OpenAPI."""
+    return bp.doc(security=[{"bearerAuth": []}])(token_required(view))
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 
 
@@ -97,17 +104,11 @@ class Notes(MethodView):
             "page_size": page_size,
             "total": db.session.scalar(db.select(db.func.count(Note.id))),
         }
-{%- if cookiecutter.use_login %}
-
-    @bp.doc(security=[{"bearerAuth": []}])
-    @bp.arguments(NoteSchema)
-{%- else %}
 
     @bp.arguments(NoteSchema)
-{%- endif %}
     @bp.response(201, NoteSchema)
 {%- if cookiecutter.use_login %}
-    @token_required
+    @writes
 {%- endif %}
     def post(self, data):
         """Create a note."""
@@ -122,34 +123,22 @@ class NoteById(MethodView):
     def get(self, note_id):
         """Read a note."""
         return db.get_or_404(Note, note_id)
-{%- if cookiecutter.use_login %}
-
-    @bp.doc(security=[{"bearerAuth": []}])
-    @bp.arguments(NoteSchema)
-{%- else %}
 
     @bp.arguments(NoteSchema)
-{%- endif %}
     @bp.response(200, NoteSchema)
 {%- if cookiecutter.use_login %}
-    @token_required
+    @writes
 {%- endif %}
     def put(self, data, note_id):
         """Replace a note's title and body."""
         note = db.get_or_404(Note, note_id)
         note.title, note.body = data["title"], data["body"]
         return save(note)
-{%- if cookiecutter.use_login %}
-
-    @bp.doc(security=[{"bearerAuth": []}])
-    @bp.arguments(NotePatchSchema(partial=True))
-{%- else %}
 
     @bp.arguments(NotePatchSchema(partial=True))
-{%- endif %}
     @bp.response(200, NoteSchema)
 {%- if cookiecutter.use_login %}
-    @token_required
+    @writes
 {%- endif %}
     def patch(self, data, note_id):
         """Change some fields of a note."""
@@ -159,16 +148,10 @@ class NoteById(MethodView):
         for field, value in data.items():
             setattr(note, field, value)
         return save(note)
-{%- if cookiecutter.use_login %}
-
-    @bp.doc(security=[{"bearerAuth": []}])
-    @bp.response(204)
-{%- else %}
 
     @bp.response(204)
-{%- endif %}
 {%- if cookiecutter.use_login %}
-    @token_required
+    @writes
 {%- endif %}
     def delete(self, note_id):
         """Delete a note."""
