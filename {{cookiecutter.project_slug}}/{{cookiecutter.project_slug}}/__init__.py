@@ -87,7 +87,7 @@ def register_extensions(app):
 {%- endif %}
 {%- if cookiecutter.use_login %}
     login_manager.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
     csrf.init_app(app)
@@ -114,6 +114,29 @@ def register_api(app):
     # API clients send tokens, not cookies: CSRF does not apply to them.
     csrf.exempt(api_bp)
 {%- endif %}
+{%- endif %}
+
+{%- if cookiecutter.use_login %}
+
+
+def init_limiter(app):
+    """Rate-limit the login form, doing the limiter's work on auth requests only.
+
+    Flask-Limiter hooks into every request of the app; only auth's views have
+    limits, so its hooks move to that blueprint's scope and every other request
+    (health checks, pages, static files) skips the work.
+    """
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+    )
+    before = [list(hook.get(None, [])) for hook in hooks]
+    limiter.init_app(app)
+    for hook, kept in zip(hooks, before, strict=True):
+        added = [f for f in hook.get(None, []) if f not in kept]
+        hook[None] = kept
+        hook.setdefault("auth", []).extend(added)
 {%- endif %}
 
 
