@@ -16,6 +16,7 @@ MANIFEST = {
     "use_sqlalchemy": [
         "{slug}/models.py",
         "{slug}/slow_queries.py",
+        "{slug}/templates/errors/503.html",
         "tests/test_slow_queries.py",
         "{slug}/commands.py",
         "tests/test_models.py",

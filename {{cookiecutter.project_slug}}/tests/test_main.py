@@ -35,6 +35,17 @@ def test_readyz_answers_503_when_the_database_is_down(tmp_path):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "down"}
+
+
+def test_pages_answer_503_when_the_database_is_down(tmp_path):
+    missing = tmp_path / "no-such-folder" / "db.sqlite"
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert b"Temporarily unavailable" in response.data
+    assert app.test_client().get("/healthz").status_code == 200
 {%- endif %}
 
 

@@ -5,8 +5,14 @@ from flask import render_template
 {%- if cookiecutter.use_api %}
 from flask import request
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+from sqlalchemy.exc import OperationalError
+{%- endif %}
 {%- if cookiecutter.use_api %}
 from werkzeug.exceptions import HTTPException
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+from werkzeug.exceptions import ServiceUnavailable
 {%- endif %}
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -160,6 +166,16 @@ def register_errorhandlers(app):
 
     for code in (404, 500):
         app.register_error_handler(code, render_error)
+{%- if cookiecutter.use_sqlalchemy %}
+
+    def database_unavailable(error):
+        """The database did not answer: 503, so clients and balancers retry later."""
+        db.session.rollback()
+        app.logger.error("Database unavailable: %s", error)
+        return render_error(ServiceUnavailable())
+
+    app.register_error_handler(OperationalError, database_unavailable)
+{%- endif %}
 {%- if cookiecutter.use_api %}
     # Replaces flask-smorest's handler, which makes every error of the site JSON.
     app.register_error_handler(HTTPException, api_error)
