@@ -51,6 +51,17 @@ def app(tmp_path):
 {%- else %}
     return app
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+@pytest.fixture
+def app_without_database(tmp_path):
+    """An app whose database cannot be reached: a SQLite file in a missing folder."""
+    missing = tmp_path / "no-such-folder" / "db.sqlite"
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
+{%- endif %}
 
 
 @pytest.fixture

@@ -165,12 +165,8 @@ def test_huge_body_answers_413(client, headers):
     assert response.json["code"] == 413
 
 
-def test_database_down_answers_json_503(tmp_path):
-    missing = tmp_path / "no-such-folder" / "db.sqlite"
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
-    )
-    response = app.test_client().get("/api/v1/notes")
+def test_database_down_answers_json_503(app_without_database):
+    response = app_without_database.test_client().get("/api/v1/notes")
     assert response.status_code == 503
     assert response.json["code"] == 503
 

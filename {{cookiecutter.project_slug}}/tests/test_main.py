@@ -1,8 +1,4 @@
 """The home page, the health checks and the error pages."""
-{%- if cookiecutter.use_sqlalchemy %}
-
-from {{ cookiecutter.project_slug }} import create_app
-{%- endif %}
 
 
 def test_home_page_is_styled(client):
@@ -27,25 +23,18 @@ def test_readyz_answers_when_ready(client):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def test_readyz_answers_503_when_the_database_is_down(tmp_path):
-    missing = tmp_path / "no-such-folder" / "db.sqlite"
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
-    )
-    response = app.test_client().get("/readyz")
+def test_readyz_answers_503_when_the_database_is_down(app_without_database):
+    response = app_without_database.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "down"}
 
 
-def test_pages_answer_503_when_the_database_is_down(tmp_path):
-    missing = tmp_path / "no-such-folder" / "db.sqlite"
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
-    )
-    response = app.test_client().get("/")
+def test_pages_answer_503_when_the_database_is_down(app_without_database):
+    client = app_without_database.test_client()
+    response = client.get("/")
     assert response.status_code == 503
     assert b"Temporarily unavailable" in response.data
-    assert app.test_client().get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 200
 {%- endif %}
 
 
