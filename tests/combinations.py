@@ -75,28 +75,14 @@ SUPPORTED_COMBINATIONS += [
 EXTRAS = {
     "api-login": dict(use_api=True),
     "api-nologin": dict(use_api=True, use_login=False),
-    "api-nodb": dict(
-        use_api=True,
-        use_sqlalchemy=False,
-        use_migrate=False,
-        use_login=False,
-        use_wtf=False,
-    ),
+    "api-nodb": dict(NO_DATABASE["bare"], use_api=True),
     "celery-sqlite": dict(use_celery=True),
     "celery-postgresql": dict(use_celery=True, database="postgresql"),
     "celery-mysql-initdb": dict(use_celery=True, database="mysql", use_migrate=False),
-    "celery-nodb": dict(
-        use_celery=True, use_sqlalchemy=False, use_migrate=False, use_login=False
-    ),
+    "celery-nodb": dict(NO_DATABASE["wtf-only"], use_celery=True),
     "api-celery-postgresql": dict(use_api=True, use_celery=True, database="postgresql"),
     "notoolbar": dict(use_debugtoolbar=False),
-    "notoolbar-nodb": dict(
-        use_debugtoolbar=False,
-        use_sqlalchemy=False,
-        use_migrate=False,
-        use_login=False,
-        use_wtf=False,
-    ),
+    "notoolbar-nodb": dict(NO_DATABASE["bare"], use_debugtoolbar=False),
 }
 SUPPORTED_COMBINATIONS += [
     pytest.param(options, id=name) for name, options in EXTRAS.items()
