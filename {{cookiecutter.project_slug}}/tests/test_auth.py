@@ -72,6 +72,22 @@ def test_login_and_logout(client, auth):
     assert client.get("/auth/account").status_code == 302
 
 
+def test_remember_me_outlives_the_session_until_logout(client, auth):
+    auth.register()
+    auth.logout()
+    client.post(
+        "/auth/login",
+        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
+    )
+    assert client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")
+    assert b"ada@example.com" in client.get("/").data
+    auth.logout()
+    assert client.get_cookie("remember_token") is None
+    client.delete_cookie("session")
+    assert b"Log in" in client.get("/").data
+
+
 @pytest.mark.parametrize(
     ("email", "password"),
     [

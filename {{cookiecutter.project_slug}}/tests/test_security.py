@@ -71,11 +71,19 @@ def test_every_response_has_security_headers(client, path):
         assert "Strict-Transport-Security" not in response.headers
 
 
-def test_policy_setting_replaces_the_csp(app, client):
-    app.config["CONTENT_SECURITY_POLICY"] = None
-    assert "Content-Security-Policy" not in client.get("/healthz").headers
-    app.config["CONTENT_SECURITY_POLICY"] = "default-src 'none'"
-    assert client.get("/").headers["Content-Security-Policy"] == "default-src 'none'"
+@pytest.mark.parametrize("policy", [None, "default-src 'none'"])
+def test_policy_setting_replaces_the_csp(app, policy):
+    same_app_with_policy = create_app({**app.config, "CONTENT_SECURITY_POLICY": policy})
+    response = same_app_with_policy.test_client().get("/healthz")
+    assert response.headers.get("Content-Security-Policy") == policy
+
+
+def test_headers_a_view_sets_are_kept(app, client):
+    @app.get("/framed")
+    def framed():
+        return "ok", {"X-Frame-Options": "SAMEORIGIN"}
+
+    assert client.get("/framed").headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
 
 
 def test_hsts_is_sent_over_https_only(client):

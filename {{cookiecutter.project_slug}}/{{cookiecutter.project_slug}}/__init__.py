@@ -1,5 +1,9 @@
 """Application factory: builds and wires the Flask app."""
 
+{% if cookiecutter.use_login -%}
+from contextlib import contextmanager
+
+{% endif -%}
 from flask import Flask
 from flask import render_template
 {%- if cookiecutter.use_api %}
@@ -44,8 +48,12 @@ from {{ cookiecutter.project_slug }}.extensions import login_manager
 from {{ cookiecutter.project_slug }}.extensions import migrate
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
-from {{ cookiecutter.project_slug }}.security import add_security_headers
+{%- if cookiecutter.use_wtf %}
+from {{ cookiecutter.project_slug }}.security import protect_from_csrf
+{%- endif %}
 from {{ cookiecutter.project_slug }}.security import refuse_undecodable_query
+from {{ cookiecutter.project_slug }}.security import security_headers
+from {{ cookiecutter.project_slug }}.sessions import CookieSessionInterface
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
 {%- endif %}
@@ -57,6 +65,7 @@ from {{ cookiecutter.project_slug }}.tasks import init_celery
 def create_app(test_config=None):
     """Create the app; `test_config` (a mapping) replaces the environment in tests."""
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = CookieSessionInterface()
     # Settings come from the environment (FLASK_* variables) or from test_config.
     configure(app, test_config)
     # Each step below is a short function further down this module.
@@ -71,13 +80,13 @@ def create_app(test_config=None):
 {%- endif %}
     register_blueprints(app)
     register_errorhandlers(app)
-    register_security(app)
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
     register_commands(app)
 {%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
     register_debug_toolbar(app)
 {%- endif %}
+    register_security(app)
     register_proxy_fix(app)
     return app
 {%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_celery %}
@@ -92,10 +101,13 @@ def register_extensions(app):
     migrate.init_app(app, db)
 {%- endif %}
 {%- if cookiecutter.use_login %}
-    login_manager.init_app(app)
-    init_limiter(app)
+    with hooks_scoped_to(app, "auth"):
+        login_manager.init_app(app)
+        limiter.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
+    # security.protect_from_csrf runs Flask-WTF's check, for the methods it guards.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_celery %}
@@ -125,12 +137,15 @@ def register_api(app):
 {%- if cookiecutter.use_login %}
 
 
-def init_limiter(app):
-    """Rate-limit the login form, doing the limiter's work on auth requests only.
+@contextmanager
+def hooks_scoped_to(app, blueprint):
+    """Move the request hooks that extensions add inside the block to `blueprint`.
 
-    Flask-Limiter hooks into every request of the app; only auth's views have
-    limits, so its hooks move to that blueprint's scope and every other request
-    (health checks, pages, static files) skips the work.
+    Flask-Login (for its remember-me cookie) and Flask-Limiter hook into every
+    request, yet only auth's views log in, log out or have limits. Their hooks run
+    for that blueprint only, so every other request (health checks, pages, static
+    files) skips the work. A blueprint of yours that logs users in or out needs
+    these hooks too.
     """
     hooks = (
         app.before_request_funcs,
@@ -138,11 +153,11 @@ def init_limiter(app):
         app.teardown_request_funcs,
     )
     before = [list(hook.get(None, [])) for hook in hooks]
-    limiter.init_app(app)
+    yield
     for hook, kept in zip(hooks, before, strict=True):
         added = [f for f in hook.get(None, []) if f not in kept]
         hook[None] = kept
-        hook.setdefault("auth", []).extend(added)
+        hook.setdefault(blueprint, []).extend(added)
 {%- endif %}
 
 
@@ -192,9 +207,12 @@ def api_error(error):
 
 
 def register_security(app):
-    """Refuse undecodable queries; send security.py's headers (CSP...) everywhere."""
+    """Run security.py's checks on requests; add its headers (CSP...) to responses."""
     app.before_request(refuse_undecodable_query)
-    app.after_request(add_security_headers)
+{%- if cookiecutter.use_wtf %}
+    app.before_request(protect_from_csrf)
+{%- endif %}
+    app.after_request(security_headers(app.config))
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 
 
