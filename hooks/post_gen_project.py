@@ -23,7 +23,12 @@ MANIFEST = {
         "tests/test_commands.py",
     ],
     "use_migrate": {
-        True: ["migrations", "tests/test_migrations.py", "docker-entrypoint.sh"],
+        True: [
+            "{slug}/db_command.py",
+            "migrations",
+            "tests/test_migrations.py",
+            "docker-entrypoint.sh",
+        ],
         False: ["{slug}/commands.py", "tests/test_commands.py"],
     },
     "use_login": [

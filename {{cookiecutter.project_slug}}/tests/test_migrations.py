@@ -1,5 +1,7 @@
 """The migrations build the same schema as models.py, and undo cleanly."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,14 @@ TABLES = {
     "users",
 {%- endif %}
 }
+# What a web worker imports: the app, serving a request, but no `flask db` command.
+WEB_WORKER_IMPORTS = """
+import sys
+from {{ cookiecutter.project_slug }} import create_app
+app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+app.test_client().get("/healthz")
+print(sorted({name.split(".")[0] for name in sys.modules} & {"alembic", "flask_migrate"}))
+"""
 
 
 @pytest.fixture
@@ -54,3 +64,21 @@ def test_upgrade_check_downgrade_round_trip(empty_app, runner):
     assert table_names(empty_app) == TABLES
     result = runner.invoke(args=["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
+
+
+def test_web_workers_never_import_alembic():
+    done = subprocess.run(
+        [sys.executable, "-c", WEB_WORKER_IMPORTS],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_flask_db_lists_the_migrate_commands(runner):
+    result = runner.invoke(args=["db", "--help"])
+    assert result.exit_code == 0, result.output
+    for command in ("upgrade", "downgrade", "migrate", "check", "current"):
+        assert command in result.output

@@ -31,6 +31,9 @@ from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
 from {{ cookiecutter.project_slug }}.commands import init_db_command
 {% endif -%}
 from {{ cookiecutter.project_slug }}.config import configure
+{%- if cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.db_command import MigrateCommands
+{%- endif %}
 {%- if cookiecutter.use_api %}
 from {{ cookiecutter.project_slug }}.extensions import api
 {%- endif %}
@@ -43,9 +46,6 @@ from {{ cookiecutter.project_slug }}.extensions import db
 {%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.extensions import login_manager
-{%- endif %}
-{%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }}.extensions import migrate
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
 {%- if cookiecutter.use_wtf %}
@@ -80,7 +80,7 @@ def create_app(test_config=None):
 {%- endif %}
     register_blueprints(app)
     register_errorhandlers(app)
-{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
+{%- if cookiecutter.use_sqlalchemy %}
     register_commands(app)
 {%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
@@ -96,9 +96,6 @@ def register_extensions(app):
     """Bind each extension object of extensions.py to this app."""
 {%- if cookiecutter.use_sqlalchemy %}
     db.init_app(app)
-{%- endif %}
-{%- if cookiecutter.use_migrate %}
-    migrate.init_app(app, db)
 {%- endif %}
 {%- if cookiecutter.use_login %}
     with hooks_scoped_to(app, "auth"):
@@ -213,12 +210,16 @@ def register_security(app):
     app.before_request(protect_from_csrf)
 {%- endif %}
     app.after_request(security_headers(app.config))
-{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
+{%- if cookiecutter.use_sqlalchemy %}
 
 
 def register_commands(app):
     """Add the project's own `flask` commands."""
+{%- if cookiecutter.use_migrate %}
+    app.cli.add_command(MigrateCommands(app))
+{%- else %}
     app.cli.add_command(init_db_command)
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
 
