@@ -13,14 +13,22 @@ from common import table
 from common import workdir
 
 
-def one_file_template(root):
-    """The floor: a template with one variable and one file, no hooks."""
-    template = Path(root) / "one-file"
+def one_file_template(root, name="one-file", hooks=False):
+    """The floor: a template with one variable and one file, and no hooks.
+
+    With `hooks`, the same plus a pre- and a post-generation hook that do nothing:
+    what two hook processes cost on this machine, whatever the hooks do.
+    """
+    template = Path(root) / name
     (template / "{{cookiecutter.project_slug}}").mkdir(parents=True)
     (template / "cookiecutter.json").write_text(json.dumps({"project_slug": "floor"}))
     (template / "{{cookiecutter.project_slug}}" / "README.md").write_text(
         "# {{ cookiecutter.project_slug }}\n"
     )
+    if hooks:
+        (template / "hooks").mkdir()
+        for hook in ("pre_gen_project.py", "post_gen_project.py"):
+            (template / "hooks" / hook).write_text('"""Does nothing."""\n')
     return template
 
 
@@ -45,14 +53,19 @@ def bake_seconds(template, output):
 
 
 def measure(rounds):
-    """Median bake times (seconds) of the floor and of this template, interleaved."""
+    """Median bake times (seconds) of the floor, the floor with hooks, and ours."""
     with workdir() as root:
-        floor = one_file_template(root)
-        floor_times, ours = [], []
+        templates = {
+            "floor": one_file_template(root),
+            "hooks": one_file_template(root, "with-hooks", hooks=True),
+            "ours": TEMPLATE,
+        }
+        times = {name: [] for name in templates}
         for index in range(rounds):
-            floor_times.append(bake_seconds(floor, Path(root) / f"f{index}"))
-            ours.append(bake_seconds(TEMPLATE, Path(root) / f"o{index}"))
-    return median(floor_times), median(ours)
+            for name, template in templates.items():
+                output = Path(root) / f"{name}-{index}"
+                times[name].append(bake_seconds(template, output))
+    return {name: median(values) for name, values in times.items()}
 
 
 def main():
@@ -60,13 +73,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    floor, ours = measure(args.rounds)
+    times = measure(args.rounds)
+    floor = times["floor"]
+    rows = [
+        ["one-file template (floor)", times["floor"]],
+        ["floor + two empty hooks", times["hooks"]],
+        ["Flask Foundry defaults", times["ours"]],
+    ]
     print(
         table(
-            [
-                ["one-file template (floor)", f"{floor * 1000:.0f}", "1.00"],
-                ["Flask Foundry defaults", f"{ours * 1000:.0f}", f"{ours / floor:.2f}"],
-            ],
+            [[label, f"{t * 1000:.0f}", f"{t / floor:.2f}"] for label, t in rows],
             [f"bake (median of {args.rounds})", "ms", "x floor"],
         )
     )

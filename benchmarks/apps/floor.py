@@ -4,6 +4,7 @@ No app can have those pieces and start faster than this one.
 """
 
 import email_validator  # noqa: F401
+import flask_limiter  # noqa: F401
 import flask_login  # noqa: F401
 import flask_migrate  # noqa: F401
 import flask_sqlalchemy  # noqa: F401
