@@ -83,6 +83,8 @@ def test_proxy_hops_trust_forwarded_headers(production_env):
         headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
     )
     assert response.json == {"remote_addr": "203.0.113.7", "scheme": "https"}
+    # The security headers see the scheme the proxy was asked for.
+    assert "Strict-Transport-Security" in response.headers
 {%- if cookiecutter.use_sqlalchemy %}
 
 

@@ -48,11 +48,12 @@ from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.extensions import login_manager
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
+from {{ cookiecutter.project_slug }}.security import CONTENT_SECURITY_POLICY
+from {{ cookiecutter.project_slug }}.security import SecurityHeaders
 {%- if cookiecutter.use_wtf %}
 from {{ cookiecutter.project_slug }}.security import protect_from_csrf
 {%- endif %}
 from {{ cookiecutter.project_slug }}.security import refuse_undecodable_query
-from {{ cookiecutter.project_slug }}.security import security_headers
 from {{ cookiecutter.project_slug }}.sessions import CookieSessionInterface
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
@@ -86,6 +87,7 @@ def create_app(test_config=None):
 {%- if cookiecutter.use_debugtoolbar %}
     register_debug_toolbar(app)
 {%- endif %}
+    # Late, so the headers follow the final settings; ProxyFix then wraps it all.
     register_security(app)
     register_proxy_fix(app)
     return app
@@ -209,7 +211,8 @@ def register_security(app):
 {%- if cookiecutter.use_wtf %}
     app.before_request(protect_from_csrf)
 {%- endif %}
-    app.after_request(security_headers(app.config))
+    policy = app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, policy)
 {%- if cookiecutter.use_sqlalchemy %}
 
 

@@ -34,26 +34,34 @@ SECURITY_HEADERS = {
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
-def security_headers(config):
-    """The after_request hook sending the headers, its policy read once from config."""
-    headers = dict(SECURITY_HEADERS)
-    policy = config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-    if policy:
-        headers["Content-Security-Policy"] = policy
-    https_headers = {**headers, "Strict-Transport-Security": STRICT_TRANSPORT_SECURITY}
+class SecurityHeaders:
+    """WSGI middleware adding the headers to each response that has not set them.
 
-    def add_security_headers(response):
-        """Add each header the view has not set itself; HSTS when the request is HTTPS."""
-        wanted = https_headers if request.is_secure else headers
-        present = set(response.headers.keys(lower=True))
-        response.headers.extend(
-            (name, value)
-            for name, value in wanted.items()
-            if name.lower() not in present
-        )
-        return response
+    The list is made once at start and added where the response is sent, which
+    costs less than editing every Flask response; HSTS goes over HTTPS only.
+    """
 
-    return add_security_headers
+    def __init__(self, wsgi_app, policy):
+        self.wsgi_app = wsgi_app
+        headers = dict(SECURITY_HEADERS)
+        if policy:
+            headers["Content-Security-Policy"] = policy
+        self.http_headers = list(headers.items())
+        self.https_headers = [
+            *self.http_headers,
+            ("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY),
+        ]
+
+    def __call__(self, environ, start_response):
+        secure = environ["wsgi.url_scheme"] == "https"
+        wanted = self.https_headers if secure else self.http_headers
+
+        def start_with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend(h for h in wanted if h[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
 def refuse_undecodable_query():
