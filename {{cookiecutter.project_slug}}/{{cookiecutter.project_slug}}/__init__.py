@@ -50,10 +50,7 @@ from {{ cookiecutter.project_slug }}.extensions import login_manager
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
 from {{ cookiecutter.project_slug }}.security import CONTENT_SECURITY_POLICY
 from {{ cookiecutter.project_slug }}.security import SecurityHeaders
-{%- if cookiecutter.use_wtf %}
-from {{ cookiecutter.project_slug }}.security import protect_from_csrf
-{%- endif %}
-from {{ cookiecutter.project_slug }}.security import refuse_undecodable_query
+from {{ cookiecutter.project_slug }}.security import refuse_bad_requests
 from {{ cookiecutter.project_slug }}.sessions import CookieSessionInterface
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
@@ -105,7 +102,7 @@ def register_extensions(app):
         limiter.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
-    # security.protect_from_csrf runs Flask-WTF's check, for the methods it guards.
+    # security.refuse_bad_requests runs Flask-WTF's check, for the methods it guards.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
 {%- endif %}
@@ -207,10 +204,7 @@ def api_error(error):
 
 def register_security(app):
     """Run security.py's checks on requests; add its headers (CSP...) to responses."""
-    app.before_request(refuse_undecodable_query)
-{%- if cookiecutter.use_wtf %}
-    app.before_request(protect_from_csrf)
-{%- endif %}
+    app.before_request(refuse_bad_requests)
     policy = app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, policy)
 {%- if cookiecutter.use_sqlalchemy %}

@@ -64,21 +64,21 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start_with_headers)
 
 
-def refuse_undecodable_query():
-    """Answer 400 to a query string that is not UTF-8, which request.args cannot read."""
+def refuse_bad_requests():
+    """Refuse, before any view, the requests that no view should see.
+
+    A query string that is not UTF-8 gets 400: request.args cannot read it.
+{%- if cookiecutter.use_wtf %}
+    A request that can change data (POST, PUT...) needs its CSRF token. Flask-WTF's
+    own hook would look up its exemptions on every request first; asking it only
+    for these methods spares that work on page views and health checks.
+{%- endif %}
+    """
     try:
         request.query_string.decode()
     except UnicodeDecodeError:
         abort(400)
 {%- if cookiecutter.use_wtf %}
-
-
-def protect_from_csrf():
-    """Check the CSRF token of each request that can change data (POST, PUT...).
-
-    Flask-WTF's own hook looks up its exemptions before the method on every
-    request; asking it only for these methods spares page views and health checks.
-    """
     config = current_app.config
     if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
         csrf.protect(apply_exemptions=True)
