@@ -19,31 +19,56 @@ from common import table
 from common import workdir
 
 
+def in_turn(servers, round_index):
+    """The servers in order on even rounds, reversed on odd ones.
+
+    On a shared machine speed drifts within a round; alternating the order keeps
+    that drift from always falling on the same app.
+    """
+    items = list(servers.items())
+    return items if round_index % 2 == 0 else items[::-1]
+
+
 def cold_starts(servers, rounds):
-    """Median seconds from spawning gunicorn to the first 200 on /healthz, per app."""
+    """Seconds from spawning gunicorn to a first 200 on /healthz, per app and round."""
     times = {name: [] for name in servers}
-    for _ in range(rounds):
-        for name, server in servers.items():
+    for index in range(rounds):
+        for name, server in in_turn(servers, index):
             times[name].append(server.start())
             server.stop()
-    return {name: median(values) for name, values in times.items()}
+    return times
 
 
 def throughput(servers, paths, seconds, rounds):
-    """Median requests/second per (app, path), rounds interleaved across apps."""
+    """Requests/second per (app, path) and round, rounds interleaved across apps."""
     results = {}
     for server in servers.values():
         server.start()
     try:
-        for _ in range(rounds):
-            for name, server in servers.items():
+        for index in range(rounds):
+            for name, server in in_turn(servers, index):
                 for path in paths.get(name, ["/healthz"]):
                     rate = load(server.url + path, seconds)
                     results.setdefault((name, path), []).append(rate)
     finally:
         for server in servers.values():
             server.stop()
-    return {key: median(values) for key, values in results.items()}
+    return results
+
+
+def ratio(values, baseline):
+    """Median over rounds of each round's value divided by the baseline's that round.
+
+    Comparing within a round cancels the machine's slow and fast spells, which a
+    ratio of the two overall medians would not.
+    """
+    return median([value / base for value, base in zip(values, baseline, strict=True)])
+
+
+def spread(values, baseline):
+    """The lowest and highest per-round ratio, to show how noisy the run was."""
+    ratios = [value / base for value, base in zip(values, baseline, strict=True)]
+    return f"{min(ratios):.2f}-{max(ratios):.2f}"
 
 
 def main():
@@ -80,17 +105,19 @@ def main():
             [
                 [
                     name,
-                    f"{value * 1000:.0f}",
-                    f"{value / bare:.2f}",
-                    f"{value / floor:.2f}",
+                    f"{median(values) * 1000:.0f}",
+                    f"{ratio(values, bare):.2f}",
+                    f"{ratio(values, floor):.2f}",
+                    spread(values, floor),
                 ]
-                for name, value in starts.items()
+                for name, values in starts.items()
             ],
             [
-                f"cold start (median of {args.rounds})",
-                "ms to first 200",
+                f"cold start ({args.rounds} rounds)",
+                "median ms to first 200",
                 "x bare",
                 "x floor",
+                "x floor, range",
             ],
         )
     )
@@ -99,14 +126,21 @@ def main():
     print(
         table(
             [
-                [name, path, f"{rate:.0f}", f"{rate / base:.2f}"]
-                for (name, path), rate in rates.items()
+                [
+                    name,
+                    path,
+                    f"{median(values):.0f}",
+                    f"{ratio(values, base):.2f}",
+                    spread(values, base),
+                ]
+                for (name, path), values in rates.items()
             ],
             [
-                f"throughput (median of {args.rounds} x {args.seconds}s)",
+                f"throughput ({args.rounds} rounds x {args.seconds}s)",
                 "path",
-                "req/s",
+                "median req/s",
                 "x bare /healthz",
+                "range",
             ],
         )
     )
