@@ -56,18 +56,17 @@ def throughput(servers, paths, seconds, rounds):
     return results
 
 
-def ratio(values, baseline):
-    """Median over rounds of each round's value divided by the baseline's that round.
+def round_ratios(values, baseline):
+    """Each round's value divided by the baseline's value in that same round.
 
     Comparing within a round cancels the machine's slow and fast spells, which a
     ratio of the two overall medians would not.
     """
-    return median([value / base for value, base in zip(values, baseline, strict=True)])
+    return [value / base for value, base in zip(values, baseline, strict=True)]
 
 
-def spread(values, baseline):
+def spread(ratios):
     """The lowest and highest per-round ratio, to show how noisy the run was."""
-    ratios = [value / base for value, base in zip(values, baseline, strict=True)]
     return f"{min(ratios):.2f}-{max(ratios):.2f}"
 
 
@@ -106,9 +105,9 @@ def main():
                 [
                     name,
                     f"{median(values) * 1000:.0f}",
-                    f"{ratio(values, bare):.2f}",
-                    f"{ratio(values, floor):.2f}",
-                    spread(values, floor),
+                    f"{median(round_ratios(values, bare)):.2f}",
+                    f"{median(round_ratios(values, floor)):.2f}",
+                    spread(round_ratios(values, floor)),
                 ]
                 for name, values in starts.items()
             ],
@@ -130,8 +129,8 @@ def main():
                     name,
                     path,
                     f"{median(values):.0f}",
-                    f"{ratio(values, base):.2f}",
-                    spread(values, base),
+                    f"{median(round_ratios(values, base)):.2f}",
+                    spread(round_ratios(values, base)),
                 ]
                 for (name, path), values in rates.items()
             ],

@@ -48,7 +48,6 @@ from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.extensions import login_manager
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
-from {{ cookiecutter.project_slug }}.security import CONTENT_SECURITY_POLICY
 from {{ cookiecutter.project_slug }}.security import SecurityHeaders
 from {{ cookiecutter.project_slug }}.security import refuse_bad_requests
 from {{ cookiecutter.project_slug }}.sessions import CookieSessionInterface
@@ -205,8 +204,7 @@ def api_error(error):
 def register_security(app):
     """Run security.py's checks on requests; add its headers (CSP...) to responses."""
     app.before_request(refuse_bad_requests)
-    policy = app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, policy)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)
 {%- if cookiecutter.use_sqlalchemy %}
 
 

@@ -37,12 +37,14 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 class SecurityHeaders:
     """WSGI middleware adding the headers to each response that has not set them.
 
-    The list is made once at start and added where the response is sent, which
-    costs less than editing every Flask response; HSTS goes over HTTPS only.
+    The list is made once at start, from the app's final config, and added where
+    the response is sent, which costs less than editing every Flask response;
+    HSTS goes over HTTPS only.
     """
 
-    def __init__(self, wsgi_app, policy):
+    def __init__(self, wsgi_app, config):
         self.wsgi_app = wsgi_app
+        policy = config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
         headers = dict(SECURITY_HEADERS)
         if policy:
             headers["Content-Security-Policy"] = policy
