@@ -15,9 +15,10 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 {%- endif %}
 
 DEFAULTS = {
-    # Shown on every page (templates read config.PROJECT_NAME).
-    "PROJECT_NAME": {{ cookiecutter.project_name | tojson }},
-    "PROJECT_DESCRIPTION": {{ cookiecutter.description | tojson }},
+    # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
+    # as \u0022 so that the text stays exactly as typed at the prompt.
+    "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
+    "PROJECT_DESCRIPTION": "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "SECRET_KEY": None,
     # Old keys still accepted when reading sessions, so a key can be rotated.
     "SECRET_KEY_FALLBACKS": [],
