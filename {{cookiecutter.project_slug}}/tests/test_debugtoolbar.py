@@ -38,8 +38,14 @@ def test_toolbar_shows_in_development(tmp_path):
     with app.app_context():
         db.create_all()
 {%- endif %}
-    page = app.test_client().get("/").get_data(as_text=True)
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
     assert 'id="flDebug"' in page
+    # It starts collapsed (its own cookie), once: a toolbar opened stays open.
+    assert client.get_cookie("fldt").value == "hide"
+    client.delete_cookie("fldt")
+    client.get("/")
+    assert client.get_cookie("fldt") is None
 
 
 def test_toolbar_is_absent_in_production(tmp_path):
