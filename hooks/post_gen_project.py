@@ -25,7 +25,7 @@ MANIFEST = {
     "use_migrate": {
         True: [
             "{slug}/db_command.py",
-            "migrations",
+            "{slug}/migrations",
             "tests/test_migrations.py",
             "docker-entrypoint.sh",
         ],

@@ -6,6 +6,7 @@ migrates: the commands load on first use, so every worker starts that much soone
 
 import click
 
+from {{ cookiecutter.project_slug }} import migrations
 from {{ cookiecutter.project_slug }}.extensions import db
 
 
@@ -22,5 +23,5 @@ class MigrateCommands(click.Command):
         from flask_migrate.cli import db as flask_migrate_group
 
         if "migrate" not in self.app.extensions:
-            Migrate(self.app, db)
+            Migrate(self.app, db, directory=migrations.DIRECTORY)
         return flask_migrate_group.make_context(info_name, args, parent, **extra)
