@@ -86,7 +86,10 @@ class Journey:
         """Do each step in order; return the log of what ran."""
         for step in steps:
             kind, *args = step
-            args = [a.format(slug=self.slug) if isinstance(a, str) else a for a in args]
+            args = [
+                a.replace("{slug}", self.slug) if isinstance(a, str) else a
+                for a in args
+            ]
             getattr(self, f"step_{kind}")(*args)
         return self.log
 
