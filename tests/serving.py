@@ -51,7 +51,7 @@ def serve(project, workdir):
         "DATABASE_URL": f"sqlite:///{workdir / 'browser.sqlite'}",
         "WEB_CONCURRENCY": "2",
     }
-    if (project / "migrations").is_dir():
+    if any(project.glob("*/migrations/env.py")):  # the package's migrations
         upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
         assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     # gunicorn inherits an already listening socket: no race for the port.

@@ -10,6 +10,10 @@ from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
+{%- if cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
+from {{ cookiecutter.project_slug }}.migrations import revisions
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 
 # Point the tests at PostgreSQL or MySQL instead of SQLite by setting this.
@@ -43,10 +47,24 @@ def app(tmp_path):
 {%- if cookiecutter.use_sqlalchemy %}
     with app.app_context():
         db.create_all()
+{%- if cookiecutter.use_migrate %}
+        # create_all() built the newest schema: record it as migrated, like
+        # `flask db stamp head`, so /readyz sees no pending migration.
+        with db.engine.begin() as connection:
+            VERSION_TABLE.create(connection)
+            heads = revisions()[1]
+            connection.execute(
+                VERSION_TABLE.insert(), [{"version_num": head} for head in heads]
+            )
+{%- endif %}
     yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
+{%- if cookiecutter.use_migrate %}
+        with db.engine.begin() as connection:
+            VERSION_TABLE.drop(connection, checkfirst=True)
+{%- endif %}
         db.engine.dispose()
 {%- else %}
     return app
