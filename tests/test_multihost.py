@@ -120,9 +120,11 @@ class Cluster:
     def start_database(self):
         """initdb, postgres and redis-server, as their own users, on the db host."""
         bin_dir = postgres_bin()
-        data = Path(tempfile.mkdtemp(prefix="ffmh-pg-"))
+        # The postgres user may pass through the test's folder, not read it.
+        self.root.chmod(0o711)
+        data = self.root / "pg"
+        data.mkdir(mode=0o700)
         shutil.chown(data, "postgres", "postgres")
-        self.pg_data = data
         initdb = subprocess.run(
             ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
             + [str(bin_dir / "initdb"), "-D", str(data / "db"), "-U", "postgres"]
@@ -360,7 +362,6 @@ def cluster():
             print(f"\nmulti-host logs kept in {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-            shutil.rmtree(cluster.__dict__.get("pg_data", ""), ignore_errors=True)
 
 
 def report(key, value):
