@@ -25,7 +25,6 @@ MANIFEST = {
     ],
     "use_migrate": {
         True: [
-            "{slug}/db_command.py",
             "migrations",
             "tests/test_migrations.py",
             "docker-entrypoint.sh",
@@ -42,7 +41,10 @@ MANIFEST = {
         "{slug}/main/forms.py",
         "{slug}/templates/_form.html",
         "{slug}/templates/main/new_message.html",
+        "{slug}/templates/main/_nav.html",
+        "{slug}/templates/main/_write_button.html",
         "tests/test_messages.py",
+        "tests/test_extensions.py",
     ],
     "use_docker": [
         "Dockerfile",

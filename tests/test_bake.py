@@ -80,10 +80,6 @@ def test_bake_is_complete_and_pruned(baked):
                 keepers = keepers + folder_keepers
         chosen = all(context[option] == answer for option, answer in keepers)
         assert (project / path).exists() == chosen, path
-    has_extensions = (
-        context["use_sqlalchemy"] or context["use_wtf"] or context["use_api"]
-    )
-    assert (project / slug / "extensions.py").exists() == has_extensions
     assert [p for p in project.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
     everything = "\n".join(files.values()).lower() + "\n".join(map(str, files)).lower()
     for option, words in FORBIDDEN_TEXT.items():

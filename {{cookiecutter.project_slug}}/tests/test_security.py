@@ -128,7 +128,7 @@ def test_post_without_a_valid_csrf_token_answers_400(production_app, path, token
     data = {"csrf_token": token} if token else {}
     response = production_app.test_client().post(path, data=data, base_url=HTTPS)
     assert response.status_code == 400
-    assert b"CSRF" in response.data
+    assert b"This form has expired" in response.data
 
 
 def test_post_with_the_csrf_token_is_accepted(production_app):

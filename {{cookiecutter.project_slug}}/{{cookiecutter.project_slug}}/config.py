@@ -7,7 +7,7 @@ import os
 # Values that look like a secret key but protect nothing.
 PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
 MIN_SECRET_KEY_LENGTH = 16
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
 {%- endif %}
 {%- if cookiecutter.use_celery %}
@@ -15,6 +15,10 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 {%- endif %}
 
 DEFAULTS = {
+    # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
+    # as \u0022 so that the text stays exactly as typed at the prompt.
+    "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
+    "PROJECT_DESCRIPTION": "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "SECRET_KEY": None,
     # Old keys still accepted when reading sessions, so a key can be rotated.
     "SECRET_KEY_FALLBACKS": [],
@@ -36,6 +40,8 @@ DEFAULTS = {
     # point FLASK_RATELIMIT_STORAGE_URI at a shared store (Flask-Limiter's URIs).
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # X-RateLimit-* headers on limited views, and Retry-After on a 429.
+    "RATELIMIT_HEADERS_ENABLED": True,
 {%- endif %}
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -56,10 +62,12 @@ DEFAULTS = {
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+EXAMPLE_DATABASE_URL = "postgresql://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
 {%- elif cookiecutter.database == "mysql" %}
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"mysql": "mysql+pymysql"}
+EXAMPLE_DATABASE_URL = "mysql://root@localhost:3306/{{ cookiecutter.project_slug }}"
 {%- endif %}
 
 
@@ -67,28 +75,26 @@ def configure(app, test_config=None):
     """Fill app.config: defaults, then the environment (or test_config), then checks."""
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+        # Variables that hosting platforms set without the FLASK_ prefix.
+        app.config.from_mapping(unprefixed_settings())
+{%- endif %}
         # FLASK_SECRET_KEY sets SECRET_KEY, FLASK_PROXY_HOPS sets PROXY_HOPS, ...
+        # and wins over everything above.
         app.config.from_prefixed_env()
-{%- if cookiecutter.use_sqlalchemy %}
-        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
-            os.environ.get("DATABASE_URL"), app.instance_path
-        )
-        app.config["SLOW_QUERY_MS"] = int(os.environ.get("SLOW_QUERY_MS", 200))
-{%- endif %}
-{%- if cookiecutter.use_celery %}
-        app.config["CELERY"] = celery_settings(
-            os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
-        )
-{%- endif %}
     else:
         app.config.from_mapping(test_config)
-{%- if cookiecutter.use_sqlalchemy %}
-        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
-            app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
-        )
-{%- endif %}
 {%- if cookiecutter.use_celery %}
         app.config.setdefault("CELERY", celery_settings(DEFAULT_REDIS_URL))
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
+    )
+{%- elif cookiecutter.use_sqlalchemy %}
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI")
+    )
 {%- endif %}
     production = not (app.debug or app.testing)
     if production:
@@ -107,6 +113,23 @@ def configure(app, test_config=None):
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_debugtoolbar %}
     # The debug toolbar's SQL panel lists the queries recorded in development.
     app.config.setdefault("SQLALCHEMY_RECORD_QUERIES", app.debug)
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+
+
+def unprefixed_settings():
+    """The settings whose variables are named without FLASK_, where they are set."""
+    settings = {}
+{%- if cookiecutter.use_sqlalchemy %}
+    if os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SLOW_QUERY_MS"):
+        settings["SLOW_QUERY_MS"] = int(os.environ["SLOW_QUERY_MS"])
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+    settings["CELERY"] = celery_settings(os.environ.get("REDIS_URL", DEFAULT_REDIS_URL))
+{%- endif %}
+    return settings
 {%- endif %}
 {%- if cookiecutter.use_celery %}
 
@@ -130,7 +153,7 @@ def check_secret_key(key):
             " variable FLASK_SECRET_KEY to a long random value, for example the"
             ' output of: python -c "import secrets; print(secrets.token_hex(32))"'
         )
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 
 
 def database_url(url, instance_path):
@@ -138,12 +161,21 @@ def database_url(url, instance_path):
     if not url:
         os.makedirs(instance_path, exist_ok=True)
         return "sqlite:///" + os.path.join(instance_path, SQLITE_FILENAME)
-{%- if cookiecutter.database != "sqlite" %}
+    return url
+{%- elif cookiecutter.use_sqlalchemy %}
+
+
+def database_url(url):
+    """Return the SQLAlchemy URL from DATABASE_URL, naming the installed driver."""
+    if not url:
+        raise RuntimeError(
+            "DATABASE_URL is not set: point it at your database in .env or in the"
+            f" environment, for example DATABASE_URL={EXAMPLE_DATABASE_URL}"
+        )
     scheme, separator, rest = url.partition("://")
     return DRIVER_SCHEMES.get(scheme, scheme) + separator + rest
-{%- else %}
-    return url
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 
 
 def engine_options(url):

@@ -20,13 +20,16 @@ from sqlalchemy.exc import SQLAlchemyError
 {% if cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.extensions import db
 {% endif -%}
+{% if cookiecutter.use_login -%}
+from {{ cookiecutter.project_slug }}.extensions import limiter
+{% endif -%}
 {% if cookiecutter.use_wtf -%}
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
 {% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.models import Message
 {% endif -%}
-{% if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+{% if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_login %}
 {% endif -%}
 bp = Blueprint("main", __name__)
 
@@ -64,12 +67,18 @@ def new_message():
 
 
 @bp.get("/healthz")
+{%- if cookiecutter.use_login %}
+@limiter.exempt  # load balancers probe often: never rate-limit a health check
+{%- endif %}
 def healthz():
     """Liveness probe: the process answers. Touches no database."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+{%- if cookiecutter.use_login %}
+@limiter.exempt
+{%- endif %}
 def readyz():
 {%- if cookiecutter.use_sqlalchemy %}
     """Readiness probe: 200 when the database answers, 503 when it does not."""
