@@ -21,6 +21,7 @@ MANIFEST = {
         "{slug}/commands.py",
         "tests/test_models.py",
         "tests/test_commands.py",
+        "deploy/kubernetes/migrate-job.yaml",
     ],
     "use_migrate": {
         True: [
@@ -53,7 +54,12 @@ MANIFEST = {
     ],
     "use_debugtoolbar": ["tests/test_debugtoolbar.py"],
     "use_api": ["{slug}/api", "tests/test_api.py"],
-    "use_celery": ["{slug}/tasks.py", "tests/test_tasks.py"],
+    "use_celery": [
+        "{slug}/tasks.py",
+        "tests/test_tasks.py",
+        "deploy/kubernetes/worker.yaml",
+    ],
+    "use_kubernetes": ["deploy"],
     "ci": {
         "github": [".github"],
         "gitlab": [".gitlab-ci.yml", "renovate.json"],

@@ -19,18 +19,21 @@ BOOLEAN_OPTIONS = (
     "use_debugtoolbar",
     "use_api",
     "use_celery",
+    "use_kubernetes",
 )
 
 # (option, what it needs): each option set to yes needs every option it names.
 REQUIREMENTS = {
     "use_migrate": ("use_sqlalchemy",),
     "use_login": ("use_sqlalchemy", "use_wtf"),
+    "use_kubernetes": ("use_docker",),
 }
 
 WHY = {
     ("use_migrate", "use_sqlalchemy"): "migrations describe Flask-SQLAlchemy models",
     ("use_login", "use_sqlalchemy"): "accounts are stored in a users table",
     ("use_login", "use_wtf"): "the login and register forms need CSRF protection",
+    ("use_kubernetes", "use_docker"): "the manifests run the Dockerfile's image",
 }
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -239,6 +242,16 @@ def problems(answers):
                     f"{option}=yes needs {needed}=yes: {WHY[option, needed]}."
                     f" Set {needed}=yes, or {option}=no."
                 )
+    if (
+        answers["use_kubernetes"] is True
+        and answers["use_sqlalchemy"] is True
+        and answers["database"] == "sqlite"
+    ):
+        found.append(
+            "use_kubernetes=yes with database=sqlite: SQLite is a file on one host,"
+            " which the replicas of a Kubernetes deployment cannot share."
+            " Set database=postgresql or database=mysql, or use_kubernetes=no."
+        )
     return [problem for problem in found if problem]
 
 

@@ -26,6 +26,7 @@ FORBIDDEN_TEXT = {
     "use_debugtoolbar": ("debugtoolbar", "debug_tb"),
     "use_api": ("flask_smorest", "flask-smorest", "marshmallow", "/api/", "openapi"),
     "use_celery": ("celery", "redis://", "redis_url"),
+    "use_kubernetes": ("kubectl", "deploy/kubernetes", "readinessprobe"),
 }
 DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
 LICENSE_MARKERS = {
@@ -147,6 +148,8 @@ def test_slug_is_derived_from_the_name(project_name, slug):
             {},
             [
                 ".gitlab-ci.yml",
+                "deploy",
+                "deploy/kubernetes/worker.yaml",
                 "my_flask_app/api",
                 "my_flask_app/commands.py",
                 "my_flask_app/tasks.py",
@@ -161,6 +164,8 @@ def test_slug_is_derived_from_the_name(project_name, slug):
             [
                 ".github",
                 ".gitlab-ci.yml",
+                "deploy",
+                "deploy/kubernetes/worker.yaml",
                 "my_flask_app/api/tokens.py",
                 "my_flask_app/auth",
                 "my_flask_app/commands.py",
