@@ -57,9 +57,8 @@ class SharedTemplateCache(BytecodeCache):
 TEMPLATE_CACHE = SharedTemplateCache()
 
 
-@pytest.fixture
-def app(tmp_path):
-    """A fresh app in testing mode for each test."""
+def make_app(folder):
+    """A new app in testing mode, its files (and tables) under `folder`."""
     app = create_app(
         {
             "TESTING": True,
@@ -75,7 +74,7 @@ def app(tmp_path):
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
-            or f"sqlite:///{tmp_path / 'test.sqlite'}",
+            or f"sqlite:///{folder / 'test.sqlite'}",
 {%- endif %}
 {%- if cookiecutter.use_celery %}
             # Jobs run at once, in the test's process: no broker, no worker.
@@ -87,13 +86,45 @@ def app(tmp_path):
 {%- if cookiecutter.use_sqlalchemy %}
     with app.app_context():
         db.create_all()
-    yield app
+{%- endif %}
+    return app
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def drop_tables(app):
+    """Drop what make_app created and close the app's database connections."""
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+{%- endif %}
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh app in testing mode for each test."""
+{%- if cookiecutter.use_sqlalchemy %}
+    app = make_app(tmp_path)
+    yield app
+    drop_tables(app)
 {%- else %}
-    return app
+    return make_app(tmp_path)
+{%- endif %}
+
+
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory):
+    """One app's client for a whole module: only for requests that change nothing.
+
+    Building an app costs more than most requests, so tables of read-only
+    requests (GET with hostile query strings, ...) share one.
+    """
+    app = make_app(tmp_path_factory.mktemp("shared"))
+{%- if cookiecutter.use_sqlalchemy %}
+    yield app.test_client()
+    drop_tables(app)
+{%- else %}
+    return app.test_client()
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 

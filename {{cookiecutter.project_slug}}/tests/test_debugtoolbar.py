@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -42,6 +44,7 @@ def test_toolbar_shows_in_development(tmp_path):
     assert 'id="flDebug"' in page
 
 
+@pytest.mark.slow
 def test_toolbar_is_absent_in_production(tmp_path):
     env = {
         "FLASK_SECRET_KEY": "a-long-random-production-secret-key",

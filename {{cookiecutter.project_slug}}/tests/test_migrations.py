@@ -66,6 +66,7 @@ def test_upgrade_check_downgrade_round_trip(empty_app, runner):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_web_workers_never_import_alembic():
     imported = subprocess.check_output(
         [sys.executable, "-c", WEB_WORKER_IMPORTS], cwd=PROJECT_ROOT, text=True
