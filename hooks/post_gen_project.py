@@ -51,6 +51,7 @@ MANIFEST = {
         ".dockerignore",
         "compose.yaml",
         "docker-entrypoint.sh",
+        ".devcontainer",
     ],
     "use_debugtoolbar": ["tests/test_debugtoolbar.py"],
     "use_api": ["{slug}/api", "tests/test_api.py"],

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -48,6 +50,7 @@ def test_toolbar_shows_in_development(tmp_path):
     assert client.get_cookie("fldt") is None
 
 
+@pytest.mark.slow
 def test_toolbar_is_absent_in_production(tmp_path):
     env = {
         "FLASK_SECRET_KEY": "a-long-random-production-secret-key",
