@@ -51,7 +51,6 @@ def test_upgrade_check_downgrade_round_trip(empty_app, runner):
     assert result.exit_code == 0, result.output
 
 
-<<<<<<< HEAD
 def test_readyz_answers_503_until_the_migrations_ran(empty_app, runner):
     client = empty_app.test_client()
     pending = (503, {"status": "unavailable", "database": "migrations pending"})
@@ -66,14 +65,6 @@ def test_readyz_answers_503_until_the_migrations_ran(empty_app, runner):
     assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
     response = client.get("/readyz")
     assert (response.status_code, response.json) == pending
-=======
-@pytest.mark.slow
-def test_web_workers_never_import_alembic():
-    imported = subprocess.check_output(
-        [sys.executable, "-c", WEB_WORKER_IMPORTS], cwd=PROJECT_ROOT, text=True
-    )
-    assert imported.strip() == "[]"
->>>>>>> devloop
 
 
 def test_flask_db_lists_the_migrate_commands(runner):
