@@ -26,10 +26,8 @@ comes from the template. So this script, run by the template's developers:
 
 import argparse
 import concurrent.futures
-import hashlib
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -64,7 +62,9 @@ REQUIREMENT = re.compile(r'^\s*"([^"]+)",\s*$')
 def environment():
     """The Jinja environment cookiecutter renders the template with."""
     context = json.loads((TEMPLATE / "cookiecutter.json").read_text())
-    return StrictEnvironment(context={"cookiecutter": context}, keep_trailing_newline=True)
+    return StrictEnvironment(
+        context={"cookiecutter": context}, keep_trailing_newline=True
+    )
 
 
 def default_answers():
@@ -96,7 +96,9 @@ def requirement_conditions():
             elif kind in ("elif", "else"):
                 frame = stack[-1]
                 negated = " and ".join(f"not ({test})" for test in frame["tests"])
-                frame["full"] = f"{negated} and ({expression})" if expression else negated
+                frame["full"] = (
+                    f"{negated} and ({expression})" if expression else negated
+                )
                 frame["own"] = expression
                 frame["tests"].append(expression)
             else:
@@ -218,7 +220,9 @@ def lock_units(text):
         if 'source = { editable = "." }' in part:
             context = ""
             for line in body.split("\n")[:-1]:
-                context = line if line.endswith("[") or line.startswith("[") else context
+                context = (
+                    line if line.endswith("[") or line.startswith("[") else context
+                )
                 units.append((("project", context, line), line + "\n"))
         else:
             name, version = re.match(r'name = "(.*)"\nversion = "(.*)"', part).groups()
@@ -241,7 +245,9 @@ def merge(variants):
         for key, text in units:
             if key in members:
                 if texts[key] != text:
-                    sys.exit(f"{key} differs between answer sets:\n{texts[key]}\n{text}")
+                    sys.exit(
+                        f"{key} differs between answer sets:\n{texts[key]}\n{text}"
+                    )
                 position = order.index(key) + 1
             else:
                 order.insert(position, key)
@@ -275,7 +281,9 @@ def guard(members, conditions, everything):
     chosen, covered = [], set()
     candidates = [(e, h) for e, h in conditions.items() if h <= members]
     while covered != members and candidates:
-        expression, holds = max(candidates, key=lambda i: (len(i[1] - covered), -len(i[0])))
+        expression, holds = max(
+            candidates, key=lambda i: (len(i[1] - covered), -len(i[0]))
+        )
         if not holds - covered:
             break
         chosen.append(expression)
@@ -372,9 +380,14 @@ def generate(workdir, upgrade):
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
-            pool.map(lambda i: lock_one(i, distinct[i], union, workdir), range(len(distinct)))
+            pool.map(
+                lambda i: lock_one(i, distinct[i], union, workdir), range(len(distinct))
+            )
         )
-    print(f"{len(distinct)} combinations locked and exported in {time.monotonic() - started:.1f} s")
+    print(
+        f"{len(distinct)} combinations locked and exported"
+        f" in {time.monotonic() - started:.1f} s"
+    )
     by_space = [results[distinct.index(text)] for text in rendered]
     conditions = atoms(env, space)
     everything = set(range(len(space)))
@@ -400,7 +413,10 @@ def verify(env, space, by_space, templates):
 
                 diff = "".join(
                     difflib.unified_diff(
-                        expected[name].splitlines(True), got.splitlines(True), "uv", "template"
+                        expected[name].splitlines(True),
+                        got.splitlines(True),
+                        "uv",
+                        "template",
                     )
                 )
                 sys.exit(f"{name} renders wrong for {answers}:\n{diff[:4000]}")
@@ -416,7 +432,9 @@ def verify_names(env, space, templates, workdir):
         folder.mkdir()
         named = {**answers, "project_slug": slug}
         (folder / "pyproject.toml").write_text(render(env, "pyproject.toml", named))
-        (folder / "uv.lock").write_text(env.from_string(templates["uv.lock"]).render(cookiecutter=named))
+        (folder / "uv.lock").write_text(
+            env.from_string(templates["uv.lock"]).render(cookiecutter=named)
+        )
         before = (folder / "uv.lock").read_text()
         uv("lock", "--locked", "--offline", cwd=folder)
         uv("lock", "--offline", cwd=folder)
@@ -436,12 +454,18 @@ def main():
         env, space, by_space, templates = generate(workdir, options.upgrade)
         checked = verify(env, space, by_space, templates)
         verify_names(env, space, templates, workdir)
-        print(f"{checked} renderings equal uv's output; names {', '.join(NAMES)} accepted")
+        print(
+            f"{checked} renderings equal uv's output; names {', '.join(NAMES)} accepted"
+        )
         union = templates.pop("union")
         targets = {PROJECT / name: text for name, text in templates.items()}
         for name in ("pyproject.toml", "uv.lock"):
             targets[UNION / name] = (union / name).read_text()
-        stale = [path for path, text in targets.items() if not path.exists() or path.read_text() != text]
+        stale = [
+            path
+            for path, text in targets.items()
+            if not path.exists() or path.read_text() != text
+        ]
         if options.check:
             for path in stale:
                 print(f"stale: {path.relative_to(TEMPLATE)}")
