@@ -102,7 +102,8 @@ def next_steps(answers):
         f"Your project is ready in ./{slug}. Next steps:",
         f"  cd {slug}",
         "  python -m venv .venv && . .venv/bin/activate",
-        '  pip install -e ".[dev]"',
+        "  pip install --require-hashes -r requirements-dev.lock"
+        " && pip install --no-deps -e .",
         "  cp .env.example .env",
     ]
     if answers["use_migrate"]:

@@ -44,6 +44,21 @@ from cookiecutter.prompt import prompt_for_config
 TEMPLATE = Path(__file__).resolve().parent.parent
 PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
 UNION = TEMPLATE / "locks" / "union"
+# The template's own test environment: requirements-dev.txt, pinned with hashes.
+TEST_INPUT = "requirements-dev.txt"
+TEST_LOCK = "requirements/test.txt"
+TEST_COMPILE = [
+    "pip",
+    "compile",
+    "--quiet",
+    "--universal",
+    "--python-version",
+    "3.11",
+    "--generate-hashes",
+    TEST_INPUT,
+    "-o",
+    TEST_LOCK,
+]
 # The generated files: uv's lock, and what pip installs with --require-hashes.
 OUTPUTS = {
     "uv.lock": None,
@@ -442,6 +457,17 @@ def verify_names(env, space, templates, workdir):
             sys.exit(f"uv rewrites the lock of a project named {slug}")
 
 
+def lock_test_environment(workdir, upgrade):
+    """requirements/test.txt compiled from requirements-dev.txt; return its text."""
+    folder = workdir / "test-environment"
+    (folder / "requirements").mkdir(parents=True)
+    shutil.copy(TEMPLATE / TEST_INPUT, folder / TEST_INPUT)
+    if (TEMPLATE / TEST_LOCK).exists() and not upgrade:
+        shutil.copy(TEMPLATE / TEST_LOCK, folder / TEST_LOCK)
+    uv(*TEST_COMPILE, *(["--upgrade"] if upgrade else []), cwd=folder)
+    return (folder / TEST_LOCK).read_text()
+
+
 def main():
     """Regenerate (or --check) the lock templates."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -461,6 +487,7 @@ def main():
         targets = {PROJECT / name: text for name, text in templates.items()}
         for name in ("pyproject.toml", "uv.lock"):
             targets[UNION / name] = (union / name).read_text()
+        targets[TEMPLATE / TEST_LOCK] = lock_test_environment(workdir, options.upgrade)
         stale = [
             path
             for path, text in targets.items()
