@@ -125,7 +125,8 @@ def next_steps(answers):
         f"Your project is ready in ./{slug}. Next steps:",
         f"  cd {slug}",
         "  python -m venv .venv && . .venv/bin/activate",
-        '  pip install -e ".[dev]"',
+        "  pip install --require-hashes -r requirements-dev.lock"
+        " && pip install --no-deps -e .",
         "  cp .env.example .env",
     ]
     if database in CREATE_DATABASE:

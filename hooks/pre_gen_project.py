@@ -136,7 +136,7 @@ VERSION_PATTERN = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 CHOICES = {
-    "python_version": ("3.11", "3.12", "3.13"),
+    "python_version": ("3.11", "3.12", "3.13", "3.14", "3.15"),
     "database": ("sqlite", "postgresql", "mysql"),
     "ci": ("github", "gitlab", "none"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),

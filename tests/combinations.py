@@ -45,6 +45,10 @@ PERIPHERALS = [
     dict(use_docker=True, ci="github", license="Apache-2.0", python_version="3.13"),
     dict(use_docker=True, ci="gitlab", license="MIT", python_version="3.11"),
     dict(use_docker=True, ci="none", license="Proprietary", python_version="3.12"),
+    # 3.14 and 3.15 change only the image tag and CI's Python: once each, with
+    # Docker and a CI file, beside the pairs above.
+    dict(use_docker=True, ci="github", license="MIT", python_version="3.14"),
+    dict(use_docker=True, ci="gitlab", license="Apache-2.0", python_version="3.15"),
 ]
 
 
