@@ -17,6 +17,10 @@ TABLES = {
 {%- endif %}
 {%- if cookiecutter.use_login %}
     "users",
+    "user_sessions",
+{%- endif %}
+{%- if cookiecutter.use_login and cookiecutter.use_api %}
+    "api_tokens",
 {%- endif %}
 }
 
