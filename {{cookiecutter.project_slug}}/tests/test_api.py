@@ -38,13 +38,12 @@ def test_openapi_document_describes_the_api(client):
 {%- if cookiecutter.use_sqlalchemy %}
     assert {"/api/v1/notes", "/api/v1/notes/{note_id}"} <= set(spec["paths"])
 {%- endif %}
-{%- if cookiecutter.use_login %}
-    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 {%- if cookiecutter.use_sqlalchemy %}
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     notes = spec["paths"]["/api/v1/notes"]
     assert notes["post"]["security"] == [{"bearerAuth": []}]
+    assert {"401", "403"} <= set(notes["post"]["responses"])
     assert "security" not in notes["get"]
-{%- endif %}
 {%- endif %}
 
 

@@ -77,12 +77,21 @@ class Version(MethodView):
         except PackageNotFoundError:
             installed = "unknown"
         return {"name": "{{ cookiecutter.project_slug }}", "version": installed}
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def documented_as_write(view):
+    """Show in OpenAPI that `view` needs a bearer token and may answer 401 or 403."""
+    view = bp.alt_response(401, response="UNAUTHORIZED")(view)
+    view = bp.alt_response(403, response="FORBIDDEN")(view)
+    return bp.doc(security=[{"bearerAuth": []}])(view)
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
 
 def writes(view):
     """Writes need a user's bearer token: checked on each request, shown in OpenAPI."""
-    return bp.doc(security=[{"bearerAuth": []}])(token_required(view))
+    return documented_as_write(token_required(view))
 
 
 def owned_note(note_id):
@@ -119,7 +128,7 @@ def write_token_required(view):
 
 def writes(view):
     """Writes need the operator's token, FLASK_API_WRITE_TOKEN; shown in OpenAPI."""
-    return bp.doc(security=[{"bearerAuth": []}])(write_token_required(view))
+    return documented_as_write(write_token_required(view))
 
 
 def owned_note(note_id):
