@@ -65,15 +65,14 @@ def test_login_limit_is_shared_by_gunicorn_workers(tmp_path):
         "FLASK_SESSION_COOKIE_SECURE": "false",
     }
     statuses, pids = [], set()
-    with serve(project, tmp_path, **env) as url:
-        # Bursts of parallel requests, until at least two workers have answered.
-        with ThreadPoolExecutor(max_workers=12) as pool:
-            for _ in range(10):
-                statuses += pool.map(post_login, [url] * 12)
-                log = (tmp_path / "gunicorn.log").read_text()
-                pids = {pid for pid, _ in LOGIN_LINE.findall(log)}
-                if len(pids) >= 2:
-                    break
+    # Bursts of parallel requests, until at least two workers have answered.
+    with serve(project, tmp_path, **env) as url, ThreadPoolExecutor(12) as pool:
+        for _ in range(10):
+            statuses += pool.map(post_login, [url] * 12)
+            log = (tmp_path / "gunicorn.log").read_text()
+            pids = {pid for pid, _ in LOGIN_LINE.findall(log)}
+            if len(pids) >= 2:
+                break
     log = (tmp_path / "gunicorn.log").read_text()
     assert len(pids) >= 2, log[-3000:]
     assert "counted in memory" not in log
