@@ -193,9 +193,30 @@ class AuthActions:
         """Log the current user out."""
         return self._client.post("/auth/logout")
 
+    def logout_everywhere(self):
+        """End every session of the current user."""
+        return self._client.post("/auth/logout-everywhere")
+
+    def change_password(self, current="correct horse", new="battery staple lamp"):
+        """Change the current user's password on /auth/password."""
+        return self._client.post(
+            "/auth/password",
+            data={
+                "current_password": current,
+                "password": new,
+                "confirm_password": new,
+            },
+        )
+
 
 @pytest.fixture
 def auth(client):
     """Helpers to register, log in and log out."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def auth_for():
+    """Make AuthActions for another client: a second browser of the same user."""
+    return AuthActions
 {%- endif %}

@@ -42,13 +42,18 @@ def test_test_config_replaces_the_environment(monkeypatch):
         (None, "missing"),
         ("dev", "placeholder"),
         ("short", "too short"),
+        ("0123456789abcdef0123456789abcde", "31 characters"),
+        ("a" * 64, "one character"),
+        ("abcabcabcabcabcabcabcabcabcabcabcabc", "three characters"),
+        ("0101010101" * 8, "binary digits"),
     ],
 )
 def test_production_refuses_weak_secret_key(production_env, key, reason):
     if key is not None:
         production_env.setenv("FLASK_SECRET_KEY", key)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(RuntimeError, match="SECRET_KEY") as error:
         create_app()
+    assert "secrets.token_hex(32)" in str(error.value)
 
 
 def test_production_reads_settings_from_environment(production_env):

@@ -121,3 +121,33 @@ def test_invalid_utf8_form_body(client, path):
     )
     assert_harmless(response)
 {%- endif %}
+{%- if cookiecutter.use_login %}
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["1", "2", "", "None", *HOSTILE.values()],
+    ids=["user-id", "other-id", "empty", "none", *HOSTILE.keys()],
+)
+def test_forged_session_ids_log_nobody_in(client, auth, forged):
+    auth.register()
+    auth.logout()
+    with client.session_transaction() as data:
+        data["_user_id"] = forged
+        data["_fresh"] = True
+    response = client.get("/auth/account")
+    assert response.status_code == 302
+    assert_harmless(client.get("/"))
+{%- endif %}
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
+
+
+@pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_bearer_tokens(client, payload):
+    for header in (f"Bearer {payload}", payload, f"Bearer  {payload} "):
+        header = header.encode("utf-8").decode("latin-1").replace("\x00", "")
+        headers = {"Authorization": header.replace("\r", "").replace("\n", "")}
+        response = client.post("/api/v1/notes", json={"title": "x"}, headers=headers)
+        assert response.status_code in (401, 403)
+        assert response.json["code"] == response.status_code
+{%- endif %}

@@ -108,7 +108,8 @@ def register_blueprints(app):
 {%- endif %}
 {%- if cookiecutter.use_api %}
     # The JSON API under /api/v1; its OpenAPI document at /api/openapi.json.
-{%- if cookiecutter.use_login %}
+{%- if cookiecutter.use_sqlalchemy %}
+    # The API's writes need a bearer token (api/routes.py).
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )

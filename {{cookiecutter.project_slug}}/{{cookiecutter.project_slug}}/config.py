@@ -6,7 +6,9 @@ import os
 
 # Values that look like a secret key but protect nothing.
 PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
-MIN_SECRET_KEY_LENGTH = 16
+MIN_SECRET_KEY_LENGTH = 32
+# A random key of 32 characters has far more distinct ones than this.
+MIN_SECRET_KEY_DISTINCT = 10
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
 {%- endif %}
@@ -35,11 +37,19 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    # Failed and successful login POSTs allowed per client address (Flask-Limiter).
+    # Failed and successful login POSTs allowed per client address (Flask-Limiter);
+    # password changes count against it too.
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Registration POSTs allowed per client address: each one costs a hash.
+    "REGISTER_RATE_LIMIT": "10 per hour",
     # "memory://" counts per process: with several gunicorn workers or servers,
     # point FLASK_RATELIMIT_STORAGE_URI at a shared store (Flask-Limiter's URIs).
-    "LOGIN_RATE_LIMIT": "10 per minute",
+{%- if cookiecutter.use_celery %}
+    # REDIS_URL, when set, is used (see unprefixed_settings).
+{%- endif %}
     "RATELIMIT_STORAGE_URI": "memory://",
+    # NIST SP 800-63B asks for 8 at least; common passwords are refused too.
+    "PASSWORD_MIN_LENGTH": 12,
     # X-RateLimit-* headers on limited views, and Retry-After on a 429.
     "RATELIMIT_HEADERS_ENABLED": True,
 {%- endif %}
@@ -56,6 +66,13 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
+{%- if cookiecutter.use_login %}
+    # Days an API token made by `flask api create-token` stays valid.
+    "API_TOKEN_DAYS": 30,
+{%- elif cookiecutter.use_sqlalchemy %}
+    # The bearer token the API's writes need; None keeps the API read-only.
+    "API_WRITE_TOKEN": None,
+{%- endif %}
 {%- endif %}
 }
 {%- if cookiecutter.database == "postgresql" %}
@@ -101,6 +118,17 @@ def configure(app, test_config=None):
         check_secret_key(app.config.get("SECRET_KEY"))
     elif not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "dev"
+{%- if cookiecutter.use_login %}
+    if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are counted in memory, per process: with several workers"
+            " or hosts each counts apart. Set FLASK_RATELIMIT_STORAGE_URI"
+{%- if cookiecutter.use_celery %}
+            " (or REDIS_URL)"
+{%- endif %}
+            " to a shared store."
+        )
+{%- endif %}
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key, False) is None:
             app.config[key] = production
@@ -128,6 +156,11 @@ def unprefixed_settings():
 {%- endif %}
 {%- if cookiecutter.use_celery %}
     settings["CELERY"] = celery_settings(os.environ.get("REDIS_URL", DEFAULT_REDIS_URL))
+{%- if cookiecutter.use_login %}
+    if os.environ.get("REDIS_URL"):
+        # Limits counted in Redis are shared by every worker and host.
+        settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+{%- endif %}
 {%- endif %}
     return settings
 {%- endif %}
@@ -146,12 +179,18 @@ def celery_settings(redis_url):
 
 
 def check_secret_key(key):
-    """Refuse to serve in production without a real SECRET_KEY."""
-    if not key or key in PLACEHOLDER_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+    """Refuse to serve in production without a long, random SECRET_KEY."""
+    if (
+        not key
+        or key in PLACEHOLDER_SECRET_KEYS
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or len(set(key)) < MIN_SECRET_KEY_DISTINCT
+    ):
         raise RuntimeError(
-            "SECRET_KEY is missing or too weak for production: set the environment"
-            " variable FLASK_SECRET_KEY to a long random value, for example the"
-            ' output of: python -c "import secrets; print(secrets.token_hex(32))"'
+            "SECRET_KEY is missing, short or not random enough for production: set"
+            f" FLASK_SECRET_KEY to {MIN_SECRET_KEY_LENGTH} random characters or more,"
+            " for example the output of:"
+            ' python -c "import secrets; print(secrets.token_hex(32))"'
         )
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 
