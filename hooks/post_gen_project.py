@@ -37,6 +37,17 @@ MANIFEST = {
         "{slug}/templates/auth",
         "tests/test_auth.py",
     ],
+    "use_mail": [
+        "{slug}/mail.py",
+        "{slug}/auth/emails.py",
+        "{slug}/auth/recovery.py",
+        "{slug}/templates/mail",
+        "{slug}/templates/auth/_email_status.html",
+        "{slug}/templates/auth/_forgot.html",
+        "{slug}/templates/auth/reset_request.html",
+        "{slug}/templates/auth/reset_password.html",
+        "tests/test_mail.py",
+    ],
     "use_wtf": [
         "{slug}/main/forms.py",
         "{slug}/templates/_form.html",

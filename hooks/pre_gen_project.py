@@ -14,6 +14,7 @@ BOOLEAN_OPTIONS = (
     "use_sqlalchemy",
     "use_migrate",
     "use_login",
+    "use_mail",
     "use_wtf",
     "use_docker",
     "use_debugtoolbar",
@@ -27,6 +28,7 @@ REQUIREMENTS = {
     "use_migrate": ("use_sqlalchemy",),
     "use_login": ("use_sqlalchemy", "use_wtf"),
     "use_kubernetes": ("use_docker",),
+    "use_mail": ("use_login",),
 }
 
 WHY = {
@@ -34,6 +36,7 @@ WHY = {
     ("use_login", "use_sqlalchemy"): "accounts are stored in a users table",
     ("use_login", "use_wtf"): "the login and register forms need CSRF protection",
     ("use_kubernetes", "use_docker"): "the manifests run the Dockerfile's image",
+    ("use_mail", "use_login"): "the mails reset passwords and confirm addresses of accounts",
 }
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -57,6 +60,7 @@ RESERVED_SLUGS = set(sys.stdlib_module_names) | {
     "flask_debugtoolbar",
     "flask_limiter",
     "flask_login",
+    "flask_mailman",
     "flask_migrate",
     "flask_smorest",
     "flask_sqlalchemy",

@@ -109,6 +109,19 @@ SUPPORTED_COMBINATIONS += [
     pytest.param(options, id=name) for name, options in KUBERNETES.items()
 ]
 
+# Mail (issue 19): with SQLite and synchronous sending, sent by a Celery task with
+# PostgreSQL, and beside the API (whose tokens share the users table).
+MAIL = {
+    "mail-sqlite": dict(use_mail=True),
+    "mail-celery-postgresql": dict(
+        use_mail=True, use_celery=True, database="postgresql"
+    ),
+    "mail-api": dict(use_mail=True, use_api=True),
+}
+SUPPORTED_COMBINATIONS += [
+    pytest.param(options, id=name) for name, options in MAIL.items()
+]
+
 # Each refused answer set, with a piece of the message that must explain it.
 UNSUPPORTED_COMBINATIONS = [
     pytest.param(
@@ -155,5 +168,10 @@ UNSUPPORTED_COMBINATIONS = [
         dict(use_kubernetes=True, database="sqlite"),
         "use_kubernetes=yes with database=sqlite",
         id="kubernetes-sqlite",
+    ),
+    pytest.param(
+        dict(use_mail=True, use_login=False),
+        "use_mail=yes needs use_login=yes",
+        id="mail-without-login",
     ),
 ]

@@ -27,6 +27,7 @@ FORBIDDEN_TEXT = {
     "use_api": ("flask_smorest", "flask-smorest", "marshmallow", "/api/", "openapi"),
     "use_celery": ("celery", "redis://", "redis_url"),
     "use_kubernetes": ("kubectl", "deploy/kubernetes", "readinessprobe"),
+    "use_mail": ("flask_mailman", "flask-mailman", "mail_server", "email_confirmed"),
 }
 DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
 LICENSE_MARKERS = {

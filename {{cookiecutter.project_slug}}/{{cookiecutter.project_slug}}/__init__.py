@@ -13,7 +13,9 @@ from {{ cookiecutter.project_slug }} import migrations
 from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
 from {{ cookiecutter.project_slug }}.api.routes import bp as api_bp
 {% endif -%}
-{% if cookiecutter.use_login -%}
+{% if cookiecutter.use_mail -%}
+from {{ cookiecutter.project_slug }}.auth.recovery import bp as auth_bp
+{% elif cookiecutter.use_login -%}
 from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
 {% endif -%}
 {% if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate -%}
@@ -33,6 +35,9 @@ from {{ cookiecutter.project_slug }}.extensions import db
 {%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.extensions import login_manager
+{%- endif %}
+{%- if cookiecutter.use_mail %}
+from {{ cookiecutter.project_slug }}.extensions import mail
 {%- endif %}
 {%- if cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }}.extensions import migrate
@@ -79,6 +84,9 @@ def register_extensions(app):
 {%- if cookiecutter.use_login %}
     login_manager.init_app(app)
     limiter.init_app(app)
+{%- endif %}
+{%- if cookiecutter.use_mail %}
+    mail.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
     csrf.init_app(app)

@@ -53,6 +53,27 @@ DEFAULTS = {
     # X-RateLimit-* headers on limited views, and Retry-After on a 429.
     "RATELIMIT_HEADERS_ENABLED": True,
 {%- endif %}
+{%- if cookiecutter.use_mail %}
+    # Outgoing mail (Flask-Mailman): FLASK_MAIL_SERVER, FLASK_MAIL_PORT,
+    # FLASK_MAIL_USERNAME, FLASK_MAIL_PASSWORD, FLASK_MAIL_USE_TLS set these.
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_DEFAULT_SENDER": "noreply@localhost",
+    # Seconds to wait for the mail server before giving up on a mail.
+    "MAIL_TIMEOUT": 10,
+    # None: printed to the console in development, kept in memory in tests,
+    # sent over SMTP in production. FLASK_MAIL_BACKEND=smtp sends in development.
+    "MAIL_BACKEND": None,
+    # Seconds a password reset link works, and an address confirmation link.
+    "RESET_TOKEN_MAX_AGE": 3600,
+    "CONFIRM_TOKEN_MAX_AGE": 7 * 24 * 3600,
+    # Password reset and confirmation mails asked per client address.
+    "MAIL_RATE_LIMIT": "5 per hour",
+    # In production the links in mails name the site by SERVER_NAME and
+    # PREFERRED_URL_SCHEME (FLASK_SERVER_NAME=example.com,
+    # FLASK_PREFERRED_URL_SCHEME=https), never by the request's Host header.
+{%- endif %}
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 {%- if cookiecutter.use_sqlalchemy %}
@@ -129,6 +150,12 @@ def configure(app, test_config=None):
             " to a shared store."
         )
 {%- endif %}
+{%- if cookiecutter.use_mail %}
+    if production:
+        check_mail_settings(app)
+    elif app.debug and not app.config["MAIL_BACKEND"]:
+        app.config["MAIL_BACKEND"] = "console"
+{%- endif %}
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key, False) is None:
             app.config[key] = production
@@ -192,6 +219,30 @@ def check_secret_key(key):
             " for example the output of:"
             ' python -c "import secrets; print(secrets.token_hex(32))"'
         )
+{%- if cookiecutter.use_mail %}
+
+
+def check_mail_settings(app):
+    """Warn of mail settings that production needs and that are left unset."""
+    if not app.config.get("SERVER_NAME"):
+        app.logger.warning(
+            "SERVER_NAME is not set: no mail will be sent, since its links would"
+            " trust the Host header of requests. Set FLASK_SERVER_NAME to the host"
+            " name users visit (e.g. example.com)."
+        )
+    if app.config["PREFERRED_URL_SCHEME"] != "https":
+        app.logger.warning(
+            "Links in mails start with %s://: set FLASK_PREFERRED_URL_SCHEME=https"
+            " when the site is served over HTTPS.",
+            app.config["PREFERRED_URL_SCHEME"],
+        )
+    if app.config["MAIL_DEFAULT_SENDER"] == DEFAULTS["MAIL_DEFAULT_SENDER"]:
+        app.logger.warning(
+            "Mail goes out from %s: set FLASK_MAIL_DEFAULT_SENDER to an address"
+            " of your domain.",
+            DEFAULTS["MAIL_DEFAULT_SENDER"],
+        )
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 
 

@@ -12,6 +12,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 {% endif -%}
+{% if cookiecutter.use_mail -%}
+from flask_mailman import Mail
+{% endif -%}
 {% if cookiecutter.use_migrate -%}
 from flask_migrate import Migrate
 {% endif -%}
@@ -64,6 +67,9 @@ login_manager.session_protection = "basic"
 # Counts requests per client address. Only views that ask for a limit have one
 # (the login POST), unless FLASK_RATELIMIT_DEFAULT sets one for every view.
 limiter = Limiter(get_remote_address)
+{% endif -%}
+{% if cookiecutter.use_mail -%}
+mail = Mail()
 {% endif -%}
 {% if cookiecutter.use_wtf -%}
 csrf = CSRFProtect()

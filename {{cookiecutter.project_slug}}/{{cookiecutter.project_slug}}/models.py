@@ -98,6 +98,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
+{%- if cookiecutter.use_mail %}
+    # When the user followed the link mailed to the address; None until then.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+{%- endif %}
     # The UserSession this object was loaded for; Flask-Login stores its id.
     session_id = None
 

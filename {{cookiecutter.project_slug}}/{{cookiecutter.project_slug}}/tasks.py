@@ -5,6 +5,9 @@ import functools
 from celery import Celery
 from celery import Task
 from celery import shared_task
+{%- if cookiecutter.use_mail %}
+from flask_mailman import EmailMultiAlternatives
+{%- endif %}
 
 
 def init_celery(app):
@@ -28,6 +31,19 @@ def init_celery(app):
 def ping():
     """Answer "pong": proves that a worker runs and can be reached."""
     return "pong"
+
+
+{%- if cookiecutter.use_mail %}
+
+
+# A mail server that is down or refuses for a while: try again, waiting longer.
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def deliver_mail(to, subject, text, html):
+    """Send one mail (mail.py renders it): the text, with the HTML as alternative."""
+    message = EmailMultiAlternatives(subject, text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+{%- endif %}
 
 
 @functools.cache

@@ -34,6 +34,10 @@ def known_words(form):
     """What names the user: a password made from it is easy to guess."""
     if "email" in form:
         return [form.email.data or ""]
+{%- if cookiecutter.use_mail %}
+    if getattr(form, "account_email", None):
+        return [form.account_email]
+{%- endif %}
     return [current_user.email] if current_user.is_authenticated else []
 
 
@@ -103,3 +107,29 @@ class PasswordChangeForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired(), new_password])
     confirm_password = confirm_password()
     submit = SubmitField("Change password")
+{%- if cookiecutter.use_mail %}
+
+
+class ResetRequestForm(FlaskForm):
+    """The address of the account whose password was forgotten."""
+
+    email = EmailField(
+        "Email",
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Email(), Length(max=254), printable],
+    )
+    submit = SubmitField("Send me a link")
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password typed twice, for the account a reset link names."""
+
+    password = PasswordField("New password", validators=[DataRequired(), new_password])
+    confirm_password = confirm_password()
+    submit = SubmitField("Set password")
+
+    def __init__(self, account_email, **kwargs):
+        super().__init__(**kwargs)
+        # The password policy refuses a password made from the address.
+        self.account_email = account_email
+{%- endif %}

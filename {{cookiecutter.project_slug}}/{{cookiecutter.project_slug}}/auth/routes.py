@@ -18,6 +18,10 @@ from flask_login import logout_user
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+{% if cookiecutter.use_mail -%}
+from {{ cookiecutter.project_slug }}.auth.emails import send_already_registered
+from {{ cookiecutter.project_slug }}.auth.emails import send_confirmation
+{% endif -%}
 from {{ cookiecutter.project_slug }}.auth.forms import LoginForm
 from {{ cookiecutter.project_slug }}.auth.forms import PasswordChangeForm
 from {{ cookiecutter.project_slug }}.auth.forms import RegistrationForm
@@ -99,6 +103,13 @@ def register():
             user = User(email=email, password_hash=password_hash)
             db.session.add(user)
             start_session(user)
+{%- if cookiecutter.use_mail %}
+            send_confirmation(user)
+        else:
+            # The owner hears of it by mail; the form answers as for a new account.
+            send_already_registered(email)
+        flash(f"We mailed a link to {email} to confirm the address.", "success")
+{%- endif %}
         return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form)
 

@@ -34,6 +34,9 @@ def upgrade():
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+{%- if cookiecutter.use_mail %}
+        sa.Column("email_confirmed_at", sa.DateTime(timezone=True), nullable=True),
+{%- endif %}
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
 {%- if cookiecutter.database == "mysql" %}

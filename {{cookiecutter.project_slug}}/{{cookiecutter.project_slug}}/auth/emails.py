@@ -1,0 +1,92 @@
+"""The account mails and their links: signed, expiring tokens (ItsDangerous)."""
+
+import hashlib
+
+from flask import current_app
+from flask import url_for
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
+
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.mail import send_mail
+from {{ cookiecutter.project_slug }}.models import User
+
+# A distinct salt per purpose: a token made for one cannot be used for the other.
+RESET_SALT = "password-reset"
+CONFIRM_SALT = "email-confirm"
+
+
+def serializer(salt):
+    """Signs with SECRET_KEY; tokens signed with SECRET_KEY_FALLBACKS still load."""
+    keys = [*current_app.config["SECRET_KEY_FALLBACKS"], current_app.secret_key]
+    return URLSafeTimedSerializer(keys, salt=salt)
+
+
+def password_fingerprint(user):
+    """A short digest of the password hash: it changes whenever the password does.
+
+    A reset token carries it, so the token stops working once it has been used,
+    or once the password changed another way. The token is readable by whoever
+    holds it: a digest of the salted hash gives nothing away.
+    """
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(user):
+    """A token that lets whoever holds it choose a new password for `user`."""
+    return serializer(RESET_SALT).dumps(
+        {"user": user.id, "password": password_fingerprint(user)}
+    )
+
+
+def user_of_reset_token(token):
+    """The user a reset token was made for, or None: forged, expired or used up."""
+    max_age = current_app.config["RESET_TOKEN_MAX_AGE"]
+    try:
+        data = serializer(RESET_SALT).loads(token, max_age=max_age)
+        user = db.session.get(User, int(data["user"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if user is None or data.get("password") != password_fingerprint(user):
+        return None
+    return user
+
+
+def confirm_token(user):
+    """A token that confirms that `user` receives mail at their current address."""
+    return serializer(CONFIRM_SALT).dumps({"user": user.id, "email": user.email})
+
+
+def user_of_confirm_token(token):
+    """The user a confirmation token was made for, or None if it is not valid.
+
+    It names the address as well: after a change of address, it confirms nothing.
+    """
+    max_age = current_app.config["CONFIRM_TOKEN_MAX_AGE"]
+    try:
+        data = serializer(CONFIRM_SALT).loads(token, max_age=max_age)
+        user = db.session.get(User, int(data["user"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if user is None or data.get("email") != user.email:
+        return None
+    return user
+
+
+def send_reset(user):
+    """Mail `user` a link to choose a new password."""
+    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    send_mail(user.email, "Reset your password", "reset", link=link, minutes=minutes)
+
+
+def send_confirmation(user):
+    """Mail `user` a link that confirms their address."""
+    link = url_for("auth.confirm_email", token=confirm_token(user), _external=True)
+    send_mail(user.email, "Confirm your address", "confirm", link=link)
+
+
+def send_already_registered(email):
+    """Tell the owner of `email` that someone tried to register it again."""
+    link = url_for("auth.reset_request", _external=True)
+    send_mail(email, "Someone tried to register your address", "registered", link=link)

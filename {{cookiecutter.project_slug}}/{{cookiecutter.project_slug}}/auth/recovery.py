@@ -1,0 +1,107 @@
+"""Views of the auth blueprint that mail a link: password reset, address confirmation."""
+
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from {{ cookiecutter.project_slug }}.auth.emails import send_confirmation
+from {{ cookiecutter.project_slug }}.auth.emails import send_reset
+from {{ cookiecutter.project_slug }}.auth.emails import user_of_confirm_token
+from {{ cookiecutter.project_slug }}.auth.emails import user_of_reset_token
+from {{ cookiecutter.project_slug }}.auth.forms import ResetPasswordForm
+from {{ cookiecutter.project_slug }}.auth.forms import ResetRequestForm
+from {{ cookiecutter.project_slug }}.auth.routes import bp
+from {{ cookiecutter.project_slug }}.auth.routes import end_sessions
+from {{ cookiecutter.project_slug }}.auth.routes import normalize_email
+from {{ cookiecutter.project_slug }}.auth.routes import start_session
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.extensions import limiter
+from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.models import UserSession
+from {{ cookiecutter.project_slug }}.models import utcnow
+
+RESET_SENT = (
+    "If an account uses that address, we have mailed it a link to choose a new"
+    " password. The link works for {minutes} minutes."
+)
+LINK_REFUSED = "This link is invalid, has expired or was already used."
+
+
+def mail_rate_limit():
+    """The MAIL_RATE_LIMIT setting, read at each request so tests can change it."""
+    return current_app.config["MAIL_RATE_LIMIT"]
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(mail_rate_limit, methods=["POST"])
+def reset_request():
+    """Mail a reset link to the account of an address; answer the same without one."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        email = normalize_email(form.email.data)
+        user = db.session.execute(
+            db.select(User).filter_by(email=email)
+        ).scalar_one_or_none()
+        if user is not None:
+            send_reset(user)
+        minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+        flash(RESET_SENT.format(minutes=minutes), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(mail_rate_limit, methods=["POST"])
+def reset_password(token):
+    """Choose a new password with a mailed link; every session of the user ends."""
+    user = user_of_reset_token(token)
+    if user is None:
+        flash(f"{LINK_REFUSED} Ask for a new one below.", "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm(user.email)
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        # The link came to the address: it is confirmed too.
+        if user.email_confirmed_at is None:
+            user.email_confirmed_at = utcnow()
+        # Whoever knew the old password is logged out everywhere; the user who
+        # followed the link is logged in on a new session.
+        end_sessions(UserSession.user_id == user.id)
+        start_session(user)
+        flash("Your password is changed. Other sessions are logged out.", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token):
+    """Mark the address as confirmed by the link mailed to it."""
+    user = user_of_confirm_token(token)
+    if user is None:
+        flash(f"{LINK_REFUSED} Log in to ask for a new one.", "error")
+    elif user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+        flash("Your address is confirmed. Thank you.", "success")
+    else:
+        flash("Your address was already confirmed.", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/confirm")
+@login_required
+@limiter.limit(mail_rate_limit)
+def resend_confirmation():
+    """Mail the logged-in user a new confirmation link."""
+    if current_user.email_confirmed_at is None:
+        send_confirmation(current_user)
+        flash(f"We mailed a new link to {current_user.email}.", "success")
+    else:
+        flash("Your address is already confirmed.", "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,47 @@
+"""Outgoing mail: text and HTML rendered from templates/mail/, sent by Flask-Mailman."""
+
+from flask import current_app
+from flask import render_template
+{%- if not cookiecutter.use_celery %}
+from flask_mailman import EmailMultiAlternatives
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+
+from {{ cookiecutter.project_slug }}.tasks import deliver_mail
+{%- endif %}
+
+
+def send_mail(to, subject, template, **context):
+    """Mail `to` the templates mail/<template>.txt and .html, rendered with `context`.
+
+    Rendered here, inside the request, so that url_for(..., _external=True) in
+    the templates names this site.
+    """
+    production = not (current_app.debug or current_app.testing)
+    if production and not current_app.config["SERVER_NAME"]:
+        # Links would name whatever host the request claimed: a forged Host header
+        # would send the reader to another site with their token.
+        current_app.logger.error("%r not sent: set FLASK_SERVER_NAME", subject)
+        return
+    context.setdefault("project_name", current_app.config["PROJECT_NAME"])
+    subject = f"{subject} ({current_app.config['PROJECT_NAME']})"
+    text = render_template(f"mail/{template}.txt", **context)
+    html = render_template(f"mail/{template}.html", **context)
+{%- if cookiecutter.use_celery %}
+    # A Celery worker sends it: the request does not wait for the mail server.
+    deliver_mail.delay(to, subject, text, html)
+{%- else %}
+    try:
+        deliver_mail(to, subject, text, html)
+    except OSError:
+        # The page answers the same whether a mail went out or not: the failure
+        # is logged here, and the user can ask again.
+        current_app.logger.exception("Could not send %r to the mail server", subject)
+
+
+def deliver_mail(to, subject, text, html):
+    """Send one mail: the text, with the HTML as its alternative."""
+    message = EmailMultiAlternatives(subject, text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+{%- endif %}
