@@ -38,7 +38,7 @@ MANIFEST = {
         "tests/test_auth.py",
     ],
     "use_mail": [
-        "{slug}/mail.py",
+        "{slug}/mailer.py",
         "{slug}/auth/emails.py",
         "{slug}/auth/recovery.py",
         "{slug}/templates/mail",

@@ -8,9 +8,12 @@ from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 
 from {{ cookiecutter.project_slug }} import create_app
+{%- if cookiecutter.use_celery %}
+from {{ cookiecutter.project_slug }} import mailer
+{%- endif %}
 from {{ cookiecutter.project_slug }}.auth import emails
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.mail import send_mail
+from {{ cookiecutter.project_slug }}.mailer import send_mail
 from {{ cookiecutter.project_slug }}.models import User
 
 LINK = re.compile(r"http://localhost(/auth/[A-Za-z0-9_./-]+)")
@@ -353,3 +356,24 @@ def test_development_prints_mail_to_the_console(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "To: ada@example.com" in printed
     assert "http://localhost/x" in printed
+{%- if cookiecutter.use_celery %}
+
+
+def test_mail_is_handed_to_a_celery_task(app, outbox, monkeypatch):
+    handed = []
+
+    class Task:
+        """Stands for deliver_mail: records what a worker would be given."""
+
+        def delay(self, *args):
+            handed.append(args)
+
+    monkeypatch.setattr(mailer, "deliver_mail", Task())
+    with app.test_request_context():
+        send_mail("ada@example.com", "Hello", "confirm", link="http://localhost/x")
+    assert outbox == []
+    [(to, subject, text, html)] = handed
+    assert (to, subject) == ("ada@example.com", f"Hello ({app.config['PROJECT_NAME']})")
+    assert "http://localhost/x" in text
+    assert 'href="http://localhost/x"' in html
+{%- endif %}

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.mail import send_mail
+from {{ cookiecutter.project_slug }}.mailer import send_mail
 from {{ cookiecutter.project_slug }}.models import User
 
 # A distinct salt per purpose: a token made for one cannot be used for the other.
