@@ -44,8 +44,12 @@ def wait_until_up(url, process, log, attempts=100):
 
 
 @contextlib.contextmanager
-def serve(project, workdir, **extra_env):
-    """Serve `project` with gunicorn in production mode on a free loopback port."""
+def serve(project, workdir, server_name=False, **extra_env):
+    """Serve `project` with gunicorn in production mode on a free loopback port.
+
+    With `server_name`, FLASK_SERVER_NAME names that port: the address that
+    links in mails give (use_mail).
+    """
     env = {
         "FLASK_SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": f"sqlite:///{workdir / 'browser.sqlite'}",
@@ -58,6 +62,8 @@ def serve(project, workdir, **extra_env):
     # gunicorn inherits an already listening socket: no race for the port.
     listener = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    if server_name:
+        env["FLASK_SERVER_NAME"] = url.removeprefix("http://")
     log = workdir / "gunicorn.log"
     with log.open("w") as out:
         process = subprocess.Popen(
