@@ -13,6 +13,7 @@ from tests.browser import sync_playwright
 from tests.conftest import require
 from tests.serving import bake
 from tests.serving import serve
+from tests.smtp import smtp_inbox
 
 # One worker runs them all: one Chromium, one server per baked project.
 pytestmark = pytest.mark.xdist_group("browser")
@@ -52,6 +53,21 @@ def site_without_login(browser, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("browser-nologin")
     with serve(bake(workdir, use_login=False), workdir) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def site_with_mail(browser, tmp_path_factory):
+    """A use_mail project sending to an SMTP server on loopback: (url, inbox)."""
+    workdir = tmp_path_factory.mktemp("browser-mail")
+    with smtp_inbox() as inbox:
+        settings = {
+            "FLASK_MAIL_SERVER": "127.0.0.1",
+            "FLASK_MAIL_PORT": str(inbox.port),
+            "FLASK_PREFERRED_URL_SCHEME": "http",
+        }
+        project = bake(workdir, use_mail=True)
+        with serve(project, workdir, server_name=True, **settings) as url:
+            yield url, inbox
 
 
 def fill(page, values, button):
@@ -203,3 +219,36 @@ def test_axe_core_is_vendored_with_its_license():
     assert AXE.read_text().startswith("/*! axe v4.")
     assert "Mozilla Public License" in (AXE.parent / "LICENSE").read_text()
     assert re.search(r"axe-core@\d+\.\d+\.\d+", (AXE.parent / "README.md").read_text())
+
+
+def mailed_link(inbox, count):
+    """The site's link in the text of the `count`th mail received."""
+    _, mail = inbox.wait_for(count)[-1]
+    text = mail.get_body(("plain",)).get_content()
+    return re.search(r"http://127\.0\.0\.1:\d+/auth/\S+", text)[0]
+
+
+def test_confirm_the_address_and_reset_a_forgotten_password(browser, site_with_mail):
+    url, inbox = site_with_mail
+    tab = Tab(browser, url, "mail")
+    page = tab.goto("/")
+    register(page, "ada@example.com")
+    expect_text(page, "main", "Not confirmed yet")
+    page.goto(mailed_link(inbox, 1))
+    expect_text(page, ".flashes", "Your address is confirmed")
+    expect_text(page, "main", "Confirmed on")
+    tab.shot("01-confirmed")
+    page.get_by_role("button", name="Log out", exact=True).first.click()
+    page.goto("/auth/login")
+    page.get_by_role("link", name="Reset it by mail").click()
+    fill(page, {"Email": "ada@example.com"}, "Send me a link")
+    page.wait_for_url("**/auth/login")
+    expect_text(page, ".flashes", "we have mailed it a link")
+    page.goto(mailed_link(inbox, 2))
+    tab.shot("02-new-password")
+    new = "lunar teapot marching band"
+    fill(page, {"New password": new, "Confirm password": new}, "Set password")
+    page.wait_for_url("**/auth/account")
+    expect_text(page, ".flashes", "Your password is changed")
+    tab.shot("03-reset")
+    assert tab.close() == []

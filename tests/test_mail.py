@@ -5,16 +5,11 @@ a real Celery worker through the local Redis; the test reads the links from the
 delivered mails and follows them over HTTP as a user would.
 """
 
-import email
-import email.policy
 import os
 import re
 import signal
-import socket
 import subprocess
-import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -25,14 +20,11 @@ from tests.conftest import clean_env
 from tests.conftest import require
 from tests.serving import bake
 from tests.serving import serve
+from tests.smtp import smtp_inbox
 
 try:
-    from aiosmtpd.controller import Controller
-except ImportError:  # the test then skips, or fails under CI=true
-    Controller = None
-try:
     import redis
-except ImportError:
+except ImportError:  # the Celery test then skips, or fails under CI=true
     redis = None
 
 REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of its own, emptied first
@@ -43,47 +35,11 @@ NEW_PASSWORD = "lunar teapot marching band"
 REFUSED = "This link is invalid, has expired or was already used."
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every delivered mail, parsed."""
-
-    def __init__(self):
-        self.mails = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        """Called by aiosmtpd for each mail received: keep it."""
-        mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.arrived:
-            self.mails.append((envelope.rcpt_tos, mail))
-            self.arrived.notify_all()
-        return "250 OK"
-
-    def wait_for(self, count, timeout=60):
-        """The first `count` mails, once that many have arrived."""
-        with self.arrived:
-            self.arrived.wait_for(lambda: len(self.mails) >= count, timeout)
-            assert len(self.mails) >= count, [m["Subject"] for _, m in self.mails]
-            return self.mails[:count]
-
-
-def free_port():
-    """A loopback port nobody listens on (aiosmtpd needs the number up front)."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def inbox():
-    """A real SMTP server on loopback; its Inbox, then the port as inbox.port."""
-    require(Controller is not None, "aiosmtpd is not installed")
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    try:
-        yield handler
-    finally:
-        controller.stop()
+    """A real SMTP server on loopback: the mails it received."""
+    with smtp_inbox() as received:
+        yield received
 
 
 class Visitor:
