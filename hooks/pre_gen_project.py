@@ -36,7 +36,7 @@ WHY = {
     ("use_login", "use_sqlalchemy"): "accounts are stored in a users table",
     ("use_login", "use_wtf"): "the login and register forms need CSRF protection",
     ("use_kubernetes", "use_docker"): "the manifests run the Dockerfile's image",
-    ("use_mail", "use_login"): "the mails reset passwords and confirm addresses of accounts",
+    ("use_mail", "use_login"): "the mails reset and confirm accounts of users",
 }
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")

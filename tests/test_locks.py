@@ -26,8 +26,8 @@ UV = shutil.which("uv")
 PYTHON_VERSIONS = json.loads((TEMPLATE / "cookiecutter.json").read_text())[
     "python_version"
 ]
-# The default bake, and the fullest one: every extension, PostgreSQL, API, Celery.
-FULLEST = dict(use_api=True, use_celery=True, database="postgresql")
+# The default bake, and the fullest one: every extension, PostgreSQL, API, Celery, mail.
+FULLEST = dict(use_api=True, use_celery=True, use_mail=True, database="postgresql")
 BAKES = [pytest.param({}, id="default"), pytest.param(FULLEST, id="fullest")]
 # Wheels are checked for the platforms the Docker image and most laptops run.
 PLATFORMS = ("x86_64-manylinux_2_28", "aarch64-manylinux_2_28")
