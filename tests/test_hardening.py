@@ -22,7 +22,9 @@ from tests.database_servers import SERVERS
 
 BANDIT_BAKES = [
     pytest.param({}, id="all-sqlite"),
-    pytest.param({"use_api": True, "use_celery": True}, id="api-celery"),
+    pytest.param(
+        {"use_api": True, "use_celery": True, "use_mail": True}, id="api-celery-mail"
+    ),
     pytest.param({"database": "postgresql", "use_migrate": False}, id="db-login-pg"),
     pytest.param({"database": "mysql", "use_login": False}, id="db-migrate-wtf-mysql"),
     pytest.param(
