@@ -35,7 +35,7 @@ from tests.combinations import SUPPORTED_COMBINATIONS  # noqa: E402
 # `dev` extra: wall seconds of `python -m pytest -q` (pytest's own figure).
 BEFORE_MEASURED = """\
 before (fabedb2), quiet machine, 2 runs each:
-  default  125 tests  11.1-13.1 s wall (9.8-10.8 s in pytest), 11.7 s CPU
+  default  125 tests  11.1-13.1 s wall (9.8-10.8 s in pytest); 11.7 s CPU (load 3)
   fullest  164 tests  15.8-16.4 s wall (14.0-14.7 s in pytest)
   (the template's own environment adds ~1 s start-up: 13.2 and 18.5 s wall)"""
 FULLEST = {"use_api": True, "use_celery": True, "database": "postgresql"}
