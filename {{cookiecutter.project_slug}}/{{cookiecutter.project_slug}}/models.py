@@ -121,7 +121,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password):
         """Store a salted hash of `password` (scrypt unless configured otherwise)."""
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method)
 
     def check_password(self, password):

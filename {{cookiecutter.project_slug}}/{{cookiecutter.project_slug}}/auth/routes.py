@@ -116,7 +116,7 @@ def login():
             db.select(User).filter_by(email=email)
         ).scalar_one_or_none()
         if user is None:
-            method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+            method = current_app.config["PASSWORD_HASH_METHOD"]
             check_password_hash(dummy_password_hash(method), form.password.data)
         elif user.check_password(form.password.data):
             start_session(user, remember=form.remember.data)
