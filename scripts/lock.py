@@ -70,6 +70,7 @@ EXPORT = ["export", "--frozen", "--no-emit-project", "--no-annotate"]
 # Project names checked besides the default: the project's own [[package]] entry
 # sits where its name sorts among the locked packages.
 NAMES = ("aaa_app", "mid_app", "zzz_app")
+SECTION = re.compile(r"^(dependencies|[A-Za-z0-9_-]+) = \[\s*$")
 TAG = re.compile(r"^\{%-\s*(if|elif|else|endif)\b\s*(.*?)\s*%\}$")
 REQUIREMENT = re.compile(r'^\s*"([^"]+)",\s*$')
 
@@ -97,7 +98,7 @@ def requirement_conditions():
     """
     found, stack, section = [], [], None
     for line in (PROJECT / "pyproject.toml").read_text().splitlines():
-        if line.startswith(("dependencies = [", "dev = [")):
+        if SECTION.match(line):
             section = line.split()[0]
             continue
         if section and line.strip() == "]":
@@ -164,9 +165,19 @@ def render(env, name, answers):
     return env.from_string((PROJECT / name).read_text()).render(cookiecutter=answers)
 
 
+def uv_binary():
+    """The uv of this environment (requirements/test.txt pins it), else uv on PATH."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return shutil.which("uv") or "uv"
+    return find_uv_bin()
+
+
 def uv(*args, cwd):
     """Run uv, failing loudly with its output."""
-    done = subprocess.run(["uv", *args], cwd=cwd, capture_output=True, text=True)
+    command = [uv_binary(), *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"uv {' '.join(args)} failed in {cwd}:\n{done.stderr}")
     return done.stdout
@@ -174,11 +185,12 @@ def uv(*args, cwd):
 
 def lock_union(pyprojects, workdir, upgrade):
     """Lock the union of every combination's dependencies; return its uv.lock."""
-    dependencies, dev = set(), set()
+    dependencies, extras = set(), {}
     for text in pyprojects:
         project = tomllib.loads(text)["project"]
         dependencies.update(project["dependencies"])
-        dev.update(project["optional-dependencies"]["dev"])
+        for extra, items in project.get("optional-dependencies", {}).items():
+            extras.setdefault(extra, set()).update(items)
     sample = tomllib.loads(pyprojects[0])["project"]
     lines = [
         "# Every dependency of every answer set: written by scripts/lock.py.",
@@ -191,11 +203,10 @@ def lock_union(pyprojects, workdir, upgrade):
         "]",
         "",
         "[project.optional-dependencies]",
-        "dev = [",
-        *(f'    "{item}",' for item in sorted(dev)),
-        "]",
-        "",
     ]
+    for extra, items in sorted(extras.items()):
+        lines += [f"{extra} = [", *(f'    "{item}",' for item in sorted(items)), "]"]
+    lines.append("")
     union = workdir / "union"
     union.mkdir()
     (union / "pyproject.toml").write_text("\n".join(lines))
