@@ -44,14 +44,15 @@ def wait_until_up(url, process, log, attempts=100):
 
 
 @contextlib.contextmanager
-def serve(project, workdir):
+def serve(project, workdir, **extra_env):
     """Serve `project` with gunicorn in production mode on a free loopback port."""
     env = {
         "FLASK_SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": f"sqlite:///{workdir / 'browser.sqlite'}",
         "WEB_CONCURRENCY": "2",
+        **extra_env,
     }
-    if (project / "migrations").is_dir():
+    if any(project.glob("*/migrations/env.py")):  # the package's migrations
         upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
         assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     # gunicorn inherits an already listening socket: no race for the port.

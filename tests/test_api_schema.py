@@ -1,5 +1,6 @@
 """schemathesis fuzzes the generated JSON API from its own OpenAPI document."""
 
+import secrets
 import shutil
 
 import pytest
@@ -22,7 +23,7 @@ with app.app_context():
     user = User(email="api@example.com")
     user.set_password("correct horse battery")
     db.session.add(user)
-    token = issue_token(user)
+    token = issue_token(user, "schemathesis", 1)
     db.session.commit()
 print(token)
 """
@@ -39,17 +40,18 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(tmp_path, answer
     schemathesis = shutil.which("schemathesis") or shutil.which("st")
     require(schemathesis, "schemathesis is not installed (pip install schemathesis)")
     project = bake(tmp_path, **answers)
-    with serve(project, tmp_path) as url:
-        headers = []
+    write_token = secrets.token_urlsafe(32)
+    with serve(project, tmp_path, FLASK_API_WRITE_TOKEN=write_token) as url:
         if answers.get("use_login", True):
             made = run(
                 [PYTHON, "-c", MAKE_TOKEN],
                 cwd=project,
-                FLASK_SECRET_KEY="x" * 32,
+                FLASK_SECRET_KEY=secrets.token_hex(32),
                 DATABASE_URL=f"sqlite:///{tmp_path / 'browser.sqlite'}",
             )
             assert made.returncode == 0, made.stderr
-            headers = ["-H", f"Authorization: Bearer {made.stdout.strip()}"]
+            write_token = made.stdout.strip()
+        headers = ["-H", f"Authorization: Bearer {write_token}"]
         fuzz = run(
             [
                 schemathesis,

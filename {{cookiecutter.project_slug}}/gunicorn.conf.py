@@ -21,6 +21,12 @@ bind = [f"0.0.0.0:{_port}"] if _port else ["127.0.0.1:8000"]
 _cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cpus + 1, 8)))
 
+# Load the app once, in the master process, before starting the workers: each
+# worker is then a fork that shares the loaded code's memory, and replacing a
+# worker (max_requests below) costs a fork, not a new import of the whole app.
+# `kill -HUP` then re-forks the same code: to deploy new code, restart gunicorn.
+preload_app = True
+
 # Logs go to standard output and standard error, where containers collect them:
 # "-" means "this process's stdout/stderr". One access log line per request.
 accesslog = "-"
@@ -61,3 +67,19 @@ if os.path.isdir(_shm) and os.access(_shm, os.W_OK):
 # so skip the socket there instead of logging a warning at every start.
 _runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or os.path.expanduser("~")
 control_socket_disable = not os.access(_runtime_dir, os.W_OK)
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def post_fork(server, worker):
+    """In each new worker, drop database connections inherited from the master.
+
+    A connection shared by two processes corrupts both sides' traffic: SQLAlchemy's
+    advice for fork is to dispose of the pool in the child (close=False leaves the
+    parent's connections open for the parent).
+    """
+    from {{ cookiecutter.project_slug }}.extensions import db
+
+    with server.app.wsgi().app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+{%- endif %}

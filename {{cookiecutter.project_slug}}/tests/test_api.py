@@ -1,6 +1,10 @@
 """The JSON API: schemas, errors as JSON, pagination, the OpenAPI document."""
 {%- if cookiecutter.use_sqlalchemy %}
 
+{% if cookiecutter.use_login -%}
+from datetime import timedelta
+
+{% endif -%}
 import pytest
 {%- endif %}
 
@@ -9,7 +13,14 @@ from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
 {%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.models import ApiToken
+from {{ cookiecutter.project_slug }}.models import Note
 from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.models import utcnow
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
+
+WRITE_TOKEN = "a-long-random-write-token-0123456789"
 {%- endif %}
 
 
@@ -27,13 +38,12 @@ def test_openapi_document_describes_the_api(client):
 {%- if cookiecutter.use_sqlalchemy %}
     assert {"/api/v1/notes", "/api/v1/notes/{note_id}"} <= set(spec["paths"])
 {%- endif %}
-{%- if cookiecutter.use_login %}
-    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 {%- if cookiecutter.use_sqlalchemy %}
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     notes = spec["paths"]["/api/v1/notes"]
     assert notes["post"]["security"] == [{"bearerAuth": []}]
+    assert {"401", "403"} <= set(notes["post"]["responses"])
     assert "security" not in notes["get"]
-{%- endif %}
 {%- endif %}
 
 
@@ -70,20 +80,30 @@ def test_errors_outside_the_api_stay_html(client):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
+{%- if cookiecutter.use_login %}
+
+
+def token_headers(app, runner, email="ada@example.com", *options):
+    """Make a user with `email` and a token for it; return the headers that send it."""
+    with app.app_context():
+        user = User(email=email)
+        user.set_password("correct horse")
+        db.session.add(user)
+        db.session.commit()
+    result = runner.invoke(args=["api", "create-token", email, *options])
+    assert result.exit_code == 0, result.output
+    return {"Authorization": f"Bearer {result.output.strip()}"}
+{%- endif %}
+
+
 @pytest.fixture
 def headers(app, runner):
     """Headers of a client allowed to write."""
 {%- if cookiecutter.use_login %}
-    with app.app_context():
-        user = User(email="ada@example.com")
-        user.set_password("correct horse")
-        db.session.add(user)
-        db.session.commit()
-    result = runner.invoke(args=["api", "create-token", "ada@example.com"])
-    assert result.exit_code == 0, result.output
-    return {"Authorization": f"Bearer {result.output.strip()}"}
+    return token_headers(app, runner)
 {%- else %}
-    return {}
+    app.config["API_WRITE_TOKEN"] = WRITE_TOKEN
+    return {"Authorization": f"Bearer {WRITE_TOKEN}"}
 {%- endif %}
 
 
@@ -174,26 +194,107 @@ def test_database_down_answers_json_503(app_without_database):
 def test_id_beyond_integer_range_answers_404(client):
     assert client.get(f"/api/v1/notes/{2**63}").status_code == 404
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+ANONYMOUS_WRITES = [
+    ("post", "/api/v1/notes"),
+    ("put", "/api/v1/notes/{id}"),
+    ("patch", "/api/v1/notes/{id}"),
+    ("delete", "/api/v1/notes/{id}"),
+]
+BAD_TOKENS = [
+    {},
+    {"Authorization": "Bearer not-a-token"},
+    {"Authorization": "Bearer "},
+    {"Authorization": "Basic YWRhOmNvcnJlY3QgaG9yc2U="},
+    {"Authorization": "bearer\tnot-a-token"},
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ANONYMOUS_WRITES)
+@pytest.mark.parametrize("bad", BAD_TOKENS)
+def test_writes_need_a_token_reads_do_not(client, headers, method, path, bad):
+    note = client.post("/api/v1/notes", json={"title": "mine"}, headers=headers).json
+    url = path.format(id=note["id"])
+    response = getattr(client, method)(url, json={"title": "nope"}, headers=bad)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert client.get(f"/api/v1/notes/{note['id']}").json["title"] == "mine"
+    assert client.get("/api/v1/notes").status_code == 200
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
+
+
+@pytest.mark.parametrize(("method", "path"), ANONYMOUS_WRITES)
+def test_api_is_read_only_without_a_write_token(client, method, path):
+    assert client.application.config["API_WRITE_TOKEN"] is None
+    url = path.format(id=1)
+    response = getattr(client, method)(url, json={"title": "nope"})
+    assert response.status_code == 403
+    assert "read-only" in response.json["message"]
+    assert client.get("/api/v1/notes").json["total"] == 0
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
 
-def test_writes_need_a_token_reads_do_not(client, headers):
-    anonymous = client.post("/api/v1/notes", json={"title": "nope"})
-    assert anonymous.status_code == 401
-    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
-    wrong = client.post(
-        "/api/v1/notes",
-        json={"title": "nope"},
-        headers={"Authorization": "Bearer not-a-token"},
-    )
-    assert wrong.status_code == 401
-    assert client.get("/api/v1/notes").status_code == 200
+def test_only_the_owner_changes_a_note(app, runner, client, headers):
+    note = client.post("/api/v1/notes", json={"title": "ada's"}, headers=headers).json
+    url = f"/api/v1/notes/{note['id']}"
+    other = token_headers(app, runner, "bob@example.com")
+    for method in ("put", "patch", "delete"):
+        response = getattr(client, method)(url, json={"title": "bob's"}, headers=other)
+        assert response.status_code == 403
+        assert "owner" in response.json["message"]
+    assert client.get(url).json["title"] == "ada's"
+    mine = client.post("/api/v1/notes", json={"title": "bob's"}, headers=other)
+    assert mine.status_code == 201
+    assert client.patch(url, json={"body": "ok"}, headers=headers).status_code == 200
+    with app.app_context():
+        owners = db.session.execute(db.select(Note.owner_id).order_by(Note.id))
+        assert owners.scalars().all() == [1, 2]
 
 
-def test_create_token_for_unknown_user_fails(runner):
+def test_expired_and_revoked_tokens_answer_401(app, runner, client, headers):
+    ok = client.post("/api/v1/notes", json={"title": "a"}, headers=headers)
+    assert ok.status_code == 201
+    with app.app_context():
+        token = db.session.execute(db.select(ApiToken)).scalar_one()
+        assert token.last_used_at is not None
+        token.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    expired = client.post("/api/v1/notes", json={"title": "b"}, headers=headers)
+    assert expired.status_code == 401
+    fresh = token_headers(app, runner, "bob@example.com")
+    ok = client.post("/api/v1/notes", json={"title": "c"}, headers=fresh)
+    assert ok.status_code == 201
+    listed = runner.invoke(args=["api", "list-tokens"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert "ada@example.com\texpired on" in lines[0]
+    assert "bob@example.com\tvalid until" in lines[1]
+    bob_id = lines[1].split("\t")[0]
+    revoked = runner.invoke(args=["api", "revoke-token", bob_id])
+    assert revoked.exit_code == 0, revoked.output
+    gone = client.post("/api/v1/notes", json={"title": "d"}, headers=fresh)
+    assert gone.status_code == 401
+    assert runner.invoke(args=["api", "list-tokens", "bob@example.com"]).output == ""
+
+
+def test_tokens_expire_after_the_setting_or_the_option(app, runner):
+    token_headers(app, runner, "ada@example.com")
+    token_headers(app, runner, "bob@example.com", "--days", "2", "--name", "ci")
+    with app.app_context():
+        tokens = db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars()
+        lifetimes = [(t.expires_at - t.created_at).days for t in tokens]
+    assert lifetimes in ([30, 2], [29, 1])
+
+
+def test_token_commands_refuse_unknown_users_and_ids(runner):
     result = runner.invoke(args=["api", "create-token", "nobody@example.com"])
     assert result.exit_code != 0
     assert "No user" in result.output
+    assert runner.invoke(args=["api", "revoke-token", "99"]).exit_code != 0
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_wtf %}
 
@@ -211,6 +312,12 @@ def test_csrf_does_not_apply_to_the_api(tmp_path):
 {%- if cookiecutter.use_login %}
     assert response.status_code == 401
 {%- else %}
+    assert response.status_code == 403
+    app.config["API_WRITE_TOKEN"] = WRITE_TOKEN
+    with_token = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    response = app.test_client().post(
+        "/api/v1/notes", json={"title": "no csrf"}, headers=with_token
+    )
     assert response.status_code == 201
 {%- endif %}
 {%- endif %}

@@ -5,6 +5,7 @@ import pytest
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.models import UserSession
 
 
 def test_register_creates_a_logged_in_user(client, auth, app):
@@ -23,9 +24,10 @@ def test_register_creates_a_logged_in_user(client, auth, app):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"email": "", "password": "long enough"}, "email", b"required"),
-        ({"email": "not-an-email", "password": "long enough"}, "email", b"Invalid"),
-        ({"email": "a@example.com", "password": "short"}, "password", b"between 8"),
+        ({"email": "", "password": "long enough pass"}, "email", b"required"),
+        ({"email": "not-email", "password": "long enough pass"}, "email", b"Invalid"),
+        ({"email": "a@example.com", "password": "short"}, "password", b"at least 12"),
+        ({"email": "a@example.com", "password": "x" * 129}, "password", b"at most"),
     ],
 )
 def test_register_validates_input(client, data, field, message):
@@ -49,12 +51,73 @@ def test_register_requires_matching_passwords(client):
     assert b'id="confirm_password-errors"' in response.data
 
 
-def test_register_refuses_a_taken_email(client, auth):
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "123456789012",
+        "qwertyuiopas",
+        "aaaaaaaaaaaa",
+        "iloveyou2024",
+        "a@b.example12",
+        "hunter2hunter2",
+    ],
+)
+def test_register_refuses_common_passwords(client, password):
+    response = client.post(
+        "/auth/register",
+        data={
+            "email": "a@b.example",
+            "password": password,
+            "confirm_password": password,
+        },
+    )
+    assert response.status_code == 200
+    assert b"too common or easy to guess" in response.data
+    assert b'id="password-errors"' in response.data
+
+
+@pytest.mark.parametrize("length", [12, 64, 128])
+def test_register_accepts_long_uncommon_passwords(client, app, length):
+    password = ("vX9#qL2!mR7$ " * 10)[:length]
+    response = client.post(
+        "/auth/register",
+        data={
+            "email": "a@b.example",
+            "password": password,
+            "confirm_password": password,
+        },
+    )
+    assert response.headers["Location"] == "/auth/account"
+    with app.app_context():
+        assert db.session.execute(db.select(User)).scalar_one().check_password(password)
+
+
+def test_taken_email_answers_like_a_new_one(app, auth):
     auth.register()
     auth.logout()
-    response = auth.register(email="ADA@example.com")
-    assert response.status_code == 200
-    assert b"already exists" in response.data
+    first = app.test_client().post(
+        "/auth/register",
+        data={
+            "email": "new@example.com",
+            "password": "another horse",
+            "confirm_password": "another horse",
+        },
+    )
+    taken = app.test_client().post(
+        "/auth/register",
+        data={
+            "email": "ADA@example.com",
+            "password": "another horse",
+            "confirm_password": "another horse",
+        },
+    )
+    assert (taken.status_code, taken.headers["Location"]) == (302, "/auth/account")
+    assert (first.status_code, first.headers["Location"]) == (302, "/auth/account")
+    assert taken.data == first.data
+    with app.app_context():
+        ada = db.session.execute(db.select(User).filter_by(email="ada@example.com"))
+        assert ada.scalar_one().check_password("correct horse")
 
 
 def test_login_and_logout(client, auth):
@@ -151,3 +214,101 @@ def test_logged_in_user_skips_register_and_login(client, auth):
 
 def test_logout_needs_post(client):
     assert client.get("/auth/logout").status_code == 405
+
+
+def logged_in(client):
+    """True when the client's cookies still open the account page."""
+    return client.get("/auth/account").status_code == 200
+
+
+def copy_cookies(source, target, names=("session", "remember_token")):
+    """Give `target` the cookies of `source`, as a thief who copied them would."""
+    for name in names:
+        cookie = source.get_cookie(name)
+        if cookie is not None:
+            target.set_cookie(name, cookie.value)
+
+
+def test_login_starts_a_fresh_session(client, auth):
+    auth.register()
+    auth.logout()
+    with client.session_transaction() as data:
+        data["planted"] = "by an attacker before login"
+    auth.login()
+    with client.session_transaction() as data:
+        assert "planted" not in data
+        assert data["_user_id"] != "1"
+
+
+def test_copied_cookies_stop_working_at_logout(app, client, auth):
+    auth.register()
+    auth.logout()
+    client.post(
+        "/auth/login",
+        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
+    )
+    thief = app.test_client()
+    copy_cookies(client, thief)
+    remember_only = app.test_client()
+    copy_cookies(client, remember_only, names=["remember_token"])
+    assert logged_in(thief)
+    assert logged_in(remember_only)
+    auth.logout()
+    assert not logged_in(thief)
+    assert not logged_in(remember_only)
+    with app.app_context():
+        assert db.session.execute(db.select(UserSession)).first() is None
+
+
+def test_logout_everywhere_ends_every_session(app, client, auth, auth_for):
+    auth.register()
+    other = app.test_client()
+    auth_for(other).login()
+    assert logged_in(other)
+    response = auth.logout_everywhere()
+    assert response.headers["Location"] == "/"
+    assert not logged_in(client)
+    assert not logged_in(other)
+
+
+def test_logout_everywhere_needs_login_and_post(client):
+    assert client.get("/auth/logout-everywhere").status_code == 405
+    response = client.post("/auth/logout-everywhere")
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_password_change_ends_other_sessions(app, client, auth, auth_for):
+    auth.register()
+    other = app.test_client()
+    auth_for(other).login()
+    assert client.get("/auth/password").status_code == 200
+    response = auth.change_password()
+    assert response.headers["Location"] == "/auth/account"
+    assert logged_in(client)
+    assert not logged_in(other)
+    auth.logout()
+    assert auth.login(password="correct horse").status_code == 200
+    assert auth.login(password="battery staple lamp").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "field", "message"),
+    [
+        ("wrong password", "battery staple lamp", "current_password", b"not your"),
+        ("correct horse", "password1234", "password", b"too common"),
+        ("correct horse", "short", "password", b"at least 12"),
+    ],
+)
+def test_password_change_refuses(client, auth, current, new, field, message):
+    auth.register()
+    response = auth.change_password(current=current, new=new)
+    assert response.status_code == 200
+    assert message in response.data
+    assert f'id="{field}-errors"'.encode() in response.data
+    auth.logout()
+    assert auth.login().status_code == 302
+
+
+def test_password_page_requires_login(client):
+    response = client.get("/auth/password")
+    assert response.headers["Location"].startswith("/auth/login?next=")

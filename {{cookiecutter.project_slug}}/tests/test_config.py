@@ -5,8 +5,10 @@ from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from {{ cookiecutter.project_slug }} import create_app
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 from {{ cookiecutter.project_slug }}.config import SQLITE_FILENAME
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.config import database_url
 {%- endif %}
 
@@ -24,8 +26,14 @@ def production_env(monkeypatch, tmp_path):
     return monkeypatch
 
 
-def test_test_config_replaces_the_environment():
-    assert create_app({"TESTING": True}).testing
+def test_test_config_replaces_the_environment(monkeypatch):
+    monkeypatch.setenv("FLASK_TESTING", "false")
+{%- if cookiecutter.use_sqlalchemy %}
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+{%- else %}
+    app = create_app({"TESTING": True})
+{%- endif %}
+    assert app.testing
 
 
 @pytest.mark.parametrize(
@@ -34,13 +42,18 @@ def test_test_config_replaces_the_environment():
         (None, "missing"),
         ("dev", "placeholder"),
         ("short", "too short"),
+        ("0123456789abcdef0123456789abcde", "31 characters"),
+        ("a" * 64, "one character"),
+        ("abcabcabcabcabcabcabcabcabcabcabcabc", "three characters"),
+        ("0101010101" * 8, "binary digits"),
     ],
 )
 def test_production_refuses_weak_secret_key(production_env, key, reason):
     if key is not None:
         production_env.setenv("FLASK_SECRET_KEY", key)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(RuntimeError, match="SECRET_KEY") as error:
         create_app()
+    assert "secrets.token_hex(32)" in str(error.value)
 
 
 def test_production_reads_settings_from_environment(production_env):
@@ -88,6 +101,15 @@ def test_proxy_hops_trust_forwarded_headers(production_env):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
+def test_flask_prefixed_settings_win_over_plain_ones(production_env, tmp_path):
+    production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    chosen = f"sqlite:///{tmp_path / 'chosen.sqlite'}"
+    production_env.setenv("FLASK_SQLALCHEMY_DATABASE_URI", chosen)
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == chosen
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
+
+
 def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path):
     url = database_url(None, str(tmp_path / "instance"))
     assert url == f"sqlite:///{tmp_path / 'instance' / SQLITE_FILENAME}"
@@ -106,7 +128,7 @@ def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path):
     ],
 )
 def test_database_url_maps_short_schemes_to_the_driver(given, expected):
-    assert database_url(given, "unused") == expected
+    assert database_url(given) == expected
 
 
 def test_test_config_database_url_is_mapped_too():
@@ -124,10 +146,19 @@ def test_test_config_database_url_is_mapped_too():
     ],
 )
 def test_database_url_maps_short_schemes_to_the_driver(given, expected):
-    assert database_url(given, "unused") == expected
+    assert database_url(given) == expected
 
 
 def test_test_config_database_url_is_mapped_too():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "mysql://u@db/a"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "mysql+pymysql://u@db/a"
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database != "sqlite" %}
+
+
+def test_no_silent_fallback_to_sqlite(production_env):
+    production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    production_env.delenv("DATABASE_URL")
+    with pytest.raises(RuntimeError, match="DATABASE_URL is not set"):
+        create_app()
 {%- endif %}

@@ -1,4 +1,8 @@
-"""Hostile input on every route and form: a 4xx or the form again, never a 500."""
+"""Hostile input on every route and form: a 4xx or the form again, never a 500.
+
+GET requests change nothing, so their tables share one app (`shared_client`);
+form posts create rows and log in, so each of those tests gets a fresh app.
+"""
 
 import pytest
 
@@ -66,22 +70,23 @@ def assert_harmless(response):
 
 
 @pytest.mark.parametrize("path", GET_PATHS)
-def test_hostile_query_string(client, path):
+def test_hostile_query_string(shared_client, path):
     for payload in HOSTILE.values():
         query = {"q": payload, "next": payload}
-        with client.get(path, query_string=query) as response:
+        with shared_client.get(path, query_string=query) as response:
             assert_harmless(response)
 
 
 @pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_path(client, payload):
-    response = client.get("/" + payload)
+def test_hostile_path(shared_client, payload):
+    response = shared_client.get("/" + payload)
     assert response.status_code == 404
     assert_harmless(response)
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", *GET_PATHS])
-def test_invalid_utf8_in_path_and_query(client, path):
+def test_invalid_utf8_in_path_and_query(shared_client, path):
+    client = shared_client
     raw = INVALID_UTF8.decode("latin-1")
     with client.get(path, environ_overrides={"PATH_INFO": path + raw}) as response:
         assert_harmless(response)
@@ -115,4 +120,34 @@ def test_invalid_utf8_form_body(client, path):
         path, data=body, content_type="application/x-www-form-urlencoded"
     )
     assert_harmless(response)
+{%- endif %}
+{%- if cookiecutter.use_login %}
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["1", "2", "", "None", *HOSTILE.values()],
+    ids=["user-id", "other-id", "empty", "none", *HOSTILE.keys()],
+)
+def test_forged_session_ids_log_nobody_in(client, auth, forged):
+    auth.register()
+    auth.logout()
+    with client.session_transaction() as data:
+        data["_user_id"] = forged
+        data["_fresh"] = True
+    response = client.get("/auth/account")
+    assert response.status_code == 302
+    assert_harmless(client.get("/"))
+{%- endif %}
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
+
+
+@pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_bearer_tokens(client, payload):
+    for header in (f"Bearer {payload}", payload, f"Bearer  {payload} "):
+        header = header.encode("utf-8").decode("latin-1").replace("\x00", "")
+        headers = {"Authorization": header.replace("\r", "").replace("\n", "")}
+        response = client.post("/api/v1/notes", json={"title": "x"}, headers=headers)
+        assert response.status_code in (401, 403)
+        assert response.json["code"] == response.status_code
 {%- endif %}

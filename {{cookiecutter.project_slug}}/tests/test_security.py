@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from flask import abort
 from flask import session
+from werkzeug.exceptions import TooManyRequests
 
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
@@ -120,6 +122,8 @@ def csrf_token(response):
         "/auth/login",
         "/auth/register",
         "/auth/logout",
+        "/auth/logout-everywhere",
+        "/auth/password",
 {%- endif %}
     ],
 )
@@ -128,7 +132,7 @@ def test_post_without_a_valid_csrf_token_answers_400(production_app, path, token
     data = {"csrf_token": token} if token else {}
     response = production_app.test_client().post(path, data=data, base_url=HTTPS)
     assert response.status_code == 400
-    assert b"CSRF" in response.data
+    assert b"This form has expired" in response.data
 
 
 def test_post_with_the_csrf_token_is_accepted(production_app):
@@ -205,4 +209,118 @@ def test_login_posts_are_rate_limited_per_client(app):
     assert response.status_code == 200
     with limited.app_context():
         db.engine.dispose()
+{%- endif %}
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        (400, b"could not be understood"),
+        (403, b"permission"),
+        (405, b"does not accept"),
+        (413, b"too large"),
+        (429, b"Too many requests"),
+    ],
+)
+def test_error_pages_are_the_sites(app, code, text):
+    @app.get("/fail/<int:code>")
+    def fail(code):
+        abort(code)
+{%- if cookiecutter.use_api %}
+
+    @app.get("/api/v1/fail/<int:code>")
+    def api_fail(code):
+        abort(code)
+{%- endif %}
+
+    client = app.test_client()
+    response = client.get(f"/fail/{code}")
+    assert response.status_code == code
+    assert response.mimetype == "text/html"
+    assert text in response.data
+    assert b'<link rel="stylesheet"' in response.data
+{%- if cookiecutter.use_api %}
+    api = client.get(f"/api/v1/fail/{code}")
+    assert api.status_code == code
+    assert api.json["code"] == code
+{%- endif %}
+
+
+def test_429_page_carries_retry_after(app):
+    @app.get("/busy")
+    def busy():
+        raise TooManyRequests(retry_after=60)
+
+    response = app.test_client().get("/busy")
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "60"
+    assert b"Please wait a moment" in response.data
+{%- if cookiecutter.use_wtf %}
+
+
+def test_expired_form_page_tells_the_user_to_retry(production_app):
+    client = production_app.test_client()
+    token = csrf_token(client.get("/messages/new", base_url=HTTPS))
+    client.delete_cookie("session")  # the session that signed the token is gone
+    response = client.post(
+        "/messages/new",
+        data={"csrf_token": token, "author": "Ada", "body": "Hi"},
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/messages/new"},
+    )
+    assert response.status_code == 400
+    assert b"Reload the page, then send the form again" in response.data
+{%- endif %}
+{%- if cookiecutter.use_login %}
+
+
+def limited_client(app, **settings):
+    """A client of a copy of `app` whose rate limits are on."""
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True, **settings})
+    return limited.test_client()
+
+
+def test_rate_limited_login_answers_the_429_page(app):
+    client = limited_client(app, LOGIN_RATE_LIMIT="1 per minute")
+    data = {"email": "ada@example.com", "password": "wrong password"}
+    client.post("/auth/login", data=data)
+    response = client.post("/auth/login", data=data)
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert b"Too many requests" in response.data
+
+
+def test_registration_is_rate_limited_per_client(app):
+    client = limited_client(app, REGISTER_RATE_LIMIT="2 per hour")
+    statuses = []
+    for number in range(3):
+        data = {
+            "email": f"user{number}@example.com",
+            "password": "correct horse",
+            "confirm_password": "correct horse",
+        }
+        statuses.append(client.post("/auth/register", data=data).status_code)
+        client.post("/auth/logout")
+    assert statuses == [302, 302, 429]
+
+
+def test_production_warns_when_limits_are_counted_per_process(
+    monkeypatch, tmp_path, caplog
+):
+    monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    for name in ("FLASK_DEBUG", "FLASK_TESTING", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_RATELIMIT_STORAGE_URI", "memory://")
+    create_app()
+    assert "counted in memory, per process" in caplog.text
+{%- if cookiecutter.use_celery %}
+    # REDIS_URL, when set, makes the limits shared (and the warning goes).
+    caplog.clear()
+    monkeypatch.delenv("FLASK_RATELIMIT_STORAGE_URI")
+    monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/1")
+    app = create_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://redis.internal:6379/1"
+    assert "per process" not in caplog.text
+{%- endif %}
 {%- endif %}

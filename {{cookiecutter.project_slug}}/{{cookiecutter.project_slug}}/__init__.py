@@ -1,25 +1,14 @@
 """Application factory: builds and wires the Flask app."""
 
-{% if cookiecutter.use_login -%}
-from contextlib import contextmanager
-
-{% endif -%}
 from flask import Flask
-from flask import render_template
-{%- if cookiecutter.use_api %}
+{%- if cookiecutter.use_debugtoolbar %}
 from flask import request
-{%- endif %}
-{%- if cookiecutter.use_sqlalchemy %}
-from sqlalchemy.exc import OperationalError
-{%- endif %}
-{%- if cookiecutter.use_api %}
-from werkzeug.exceptions import HTTPException
-{%- endif %}
-{%- if cookiecutter.use_sqlalchemy %}
-from werkzeug.exceptions import ServiceUnavailable
 {%- endif %}
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+{% if cookiecutter.use_migrate -%}
+from {{ cookiecutter.project_slug }} import migrations
+{% endif -%}
 {% if cookiecutter.use_api -%}
 from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
 from {{ cookiecutter.project_slug }}.api.routes import bp as api_bp
@@ -31,9 +20,7 @@ from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
 from {{ cookiecutter.project_slug }}.commands import init_db_command
 {% endif -%}
 from {{ cookiecutter.project_slug }}.config import configure
-{%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }}.db_command import MigrateCommands
-{%- endif %}
+from {{ cookiecutter.project_slug }}.errors.handlers import bp as errors_bp
 {%- if cookiecutter.use_api %}
 from {{ cookiecutter.project_slug }}.extensions import api
 {%- endif %}
@@ -47,10 +34,12 @@ from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.extensions import login_manager
 {%- endif %}
+{%- if cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.extensions import migrate
+{%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
 from {{ cookiecutter.project_slug }}.security import SecurityHeaders
-from {{ cookiecutter.project_slug }}.security import refuse_bad_requests
-from {{ cookiecutter.project_slug }}.sessions import CookieSessionInterface
+from {{ cookiecutter.project_slug }}.security import refuse_undecodable_query
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
 {%- endif %}
@@ -62,62 +51,65 @@ from {{ cookiecutter.project_slug }}.tasks import init_celery
 def create_app(test_config=None):
     """Create the app; `test_config` (a mapping) replaces the environment in tests."""
     app = Flask(__name__, instance_relative_config=True)
-    app.session_interface = CookieSessionInterface()
     # Settings come from the environment (FLASK_* variables) or from test_config.
     configure(app, test_config)
     # Each step below is a short function further down this module.
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_celery %}
     register_extensions(app)
-{%- endif %}
-{%- if cookiecutter.use_sqlalchemy %}
-    register_slow_query_log(app)
-{%- endif %}
-{%- if cookiecutter.use_api %}
-    register_api(app)
-{%- endif %}
     register_blueprints(app)
-    register_errorhandlers(app)
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
     register_commands(app)
 {%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
     register_debug_toolbar(app)
 {%- endif %}
-    # Late, so the headers follow the final settings; ProxyFix then wraps it all.
-    register_security(app)
-    register_proxy_fix(app)
+    # Last, so that they wrap everything above: headers, then the proxy fix.
+    register_middleware(app)
     return app
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_celery %}
 
 
 def register_extensions(app):
-    """Bind each extension object of extensions.py to this app."""
+    """Bind each extension object of extensions.py to this app, as its docs show."""
 {%- if cookiecutter.use_sqlalchemy %}
     db.init_app(app)
 {%- endif %}
+{%- if cookiecutter.use_migrate %}
+    # The migrations live in the package, so an installed wheel has them too.
+    migrate.init_app(app, db, directory=migrations.DIRECTORY)
+{%- endif %}
 {%- if cookiecutter.use_login %}
-    with hooks_scoped_to(app, "auth"):
-        login_manager.init_app(app)
-        limiter.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
-    # security.refuse_bad_requests runs Flask-WTF's check, for the methods it guards.
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
 {%- endif %}
+{%- if cookiecutter.use_api %}
+    if app.debug:
+        serve_swagger_ui(app)  # before api.init_app, which reads its settings
+    api.init_app(app)
+{%- endif %}
 {%- if cookiecutter.use_celery %}
+    # Celery is not a Flask extension: tasks.py makes its app from CELERY.
     init_celery(app)
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
+    # Logs each SQL statement slower than SLOW_QUERY_MS.
+    register_slow_query_log(app)
+{%- endif %}
+    # A query string that is not UTF-8 gets 400: no view could read it.
+    app.before_request(refuse_undecodable_query)
+
+
+def register_blueprints(app):
+    """Attach each blueprint package: one per area of the site."""
+    app.register_blueprint(main_bp)
+{%- if cookiecutter.use_login %}
+    app.register_blueprint(auth_bp, url_prefix="/auth")
 {%- endif %}
 {%- if cookiecutter.use_api %}
-
-
-def register_api(app):
-    """Serve the JSON API under /api/v1 and its OpenAPI document at /api/openapi.json."""
-    if app.debug:
-        serve_swagger_ui(app)
-    api.init_app(app)
-{%- if cookiecutter.use_login %}
+    # The JSON API under /api/v1; its OpenAPI document at /api/openapi.json.
+{%- if cookiecutter.use_sqlalchemy %}
+    # The API's writes need a bearer token (api/routes.py).
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
@@ -128,93 +120,14 @@ def register_api(app):
     csrf.exempt(api_bp)
 {%- endif %}
 {%- endif %}
-
-{%- if cookiecutter.use_login %}
-
-
-@contextmanager
-def hooks_scoped_to(app, blueprint):
-    """Move the request hooks that extensions add inside the block to `blueprint`.
-
-    Flask-Login (for its remember-me cookie) and Flask-Limiter hook into every
-    request, yet only auth's views log in, log out or have limits. Their hooks run
-    for that blueprint only, so every other request (health checks, pages, static
-    files) skips the work. A blueprint of yours that logs users in or out needs
-    these hooks too.
-    """
-    hooks = (
-        app.before_request_funcs,
-        app.after_request_funcs,
-        app.teardown_request_funcs,
-    )
-    before = [list(hook.get(None, [])) for hook in hooks]
-    yield
-    for hook, kept in zip(hooks, before, strict=True):
-        added = [f for f in hook.get(None, []) if f not in kept]
-        hook[None] = kept
-        hook.setdefault(blueprint, []).extend(added)
-{%- endif %}
-
-
-def register_blueprints(app):
-    """Attach each blueprint package: one per area of the site."""
-    app.register_blueprint(main_bp)
-{%- if cookiecutter.use_login %}
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-{%- endif %}
-
-
-def register_errorhandlers(app):
-    """Render friendly pages for 404 and 500 instead of Werkzeug's defaults."""
-
-    def render_error(error):
-{%- if cookiecutter.use_api %}
-        if request.path.startswith("/api/"):
-            return api_error(error)
-{%- endif %}
-        return render_template(f"errors/{error.code}.html"), error.code
-
-    for code in (404, 500):
-        app.register_error_handler(code, render_error)
-{%- if cookiecutter.use_sqlalchemy %}
-
-    def database_unavailable(error):
-        """The database did not answer: 503, so clients and balancers retry later."""
-        db.session.rollback()
-        app.logger.error("Database unavailable: %s", error)
-        return render_error(ServiceUnavailable())
-
-    app.register_error_handler(OperationalError, database_unavailable)
-{%- endif %}
-{%- if cookiecutter.use_api %}
-    # Replaces flask-smorest's handler, which makes every error of the site JSON.
-    app.register_error_handler(HTTPException, api_error)
-
-
-def api_error(error):
-    """Errors under /api/ answer JSON, keeping headers such as 405's Allow."""
-    if not request.path.startswith("/api/"):
-        return error
-    payload, code, headers = api.handle_http_exception(error)
-    kept = {k: v for k, v in error.get_headers() if k != "Content-Type"}
-    return payload, code, {**kept, **(headers or {})}
-{%- endif %}
-
-
-def register_security(app):
-    """Run security.py's checks on requests; add its headers (CSP...) to responses."""
-    app.before_request(refuse_bad_requests)
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)
-{%- if cookiecutter.use_sqlalchemy %}
+    # Error pages for the whole site (after the API, whose JSON errors it keeps).
+    app.register_blueprint(errors_bp)
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 
 
 def register_commands(app):
     """Add the project's own `flask` commands."""
-{%- if cookiecutter.use_migrate %}
-    app.cli.add_command(MigrateCommands(app))
-{%- else %}
     app.cli.add_command(init_db_command)
-{%- endif %}
 {%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
 
@@ -232,11 +145,25 @@ def register_debug_toolbar(app):
     # The toolbar draws itself with inline scripts: no CSP while it is shown.
     app.config["CONTENT_SECURITY_POLICY"] = None
     DebugToolbarExtension(app)
+    app.after_request(start_toolbar_collapsed)
+
+
+def start_toolbar_collapsed(response):
+    """On a first visit, hide the toolbar behind its small handle.
+
+    The toolbar stays hidden while its own cookie `fldt` is set; a second cookie
+    remembers that we did it once, so a toolbar the user opens stays open.
+    """
+    if "toolbar_seen" not in request.cookies:
+        response.set_cookie("fldt", "hide", httponly=False, samesite="Lax")
+        response.set_cookie("toolbar_seen", "1", httponly=True, samesite="Lax")
+    return response
 {%- endif %}
 
 
-def register_proxy_fix(app):
-    """Trust X-Forwarded-* headers from PROXY_HOPS reverse proxies (0 trusts none)."""
+def register_middleware(app):
+    """Wrap the WSGI app: security headers, then trust of PROXY_HOPS proxies."""
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)
     hops = app.config["PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(

@@ -6,8 +6,10 @@ import os
 
 # Values that look like a secret key but protect nothing.
 PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
-MIN_SECRET_KEY_LENGTH = 16
-{%- if cookiecutter.use_sqlalchemy %}
+MIN_SECRET_KEY_LENGTH = 32
+# A random key of 32 characters has far more distinct ones than this.
+MIN_SECRET_KEY_DISTINCT = 10
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
 {%- endif %}
 {%- if cookiecutter.use_celery %}
@@ -15,6 +17,10 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 {%- endif %}
 
 DEFAULTS = {
+    # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
+    # as \u0022 so that the text stays exactly as typed at the prompt.
+    "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
+    "PROJECT_DESCRIPTION": "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "SECRET_KEY": None,
     # Old keys still accepted when reading sessions, so a key can be rotated.
     "SECRET_KEY_FALLBACKS": [],
@@ -31,11 +37,21 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    # Failed and successful login POSTs allowed per client address (Flask-Limiter).
+    # Failed and successful login POSTs allowed per client address (Flask-Limiter);
+    # password changes count against it too.
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Registration POSTs allowed per client address: each one costs a hash.
+    "REGISTER_RATE_LIMIT": "10 per hour",
     # "memory://" counts per process: with several gunicorn workers or servers,
     # point FLASK_RATELIMIT_STORAGE_URI at a shared store (Flask-Limiter's URIs).
-    "LOGIN_RATE_LIMIT": "10 per minute",
+{%- if cookiecutter.use_celery %}
+    # REDIS_URL, when set, is used (see unprefixed_settings).
+{%- endif %}
     "RATELIMIT_STORAGE_URI": "memory://",
+    # NIST SP 800-63B asks for 8 at least; common passwords are refused too.
+    "PASSWORD_MIN_LENGTH": 12,
+    # X-RateLimit-* headers on limited views, and Retry-After on a 429.
+    "RATELIMIT_HEADERS_ENABLED": True,
 {%- endif %}
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -50,16 +66,25 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
+{%- if cookiecutter.use_login %}
+    # Days an API token made by `flask api create-token` stays valid.
+    "API_TOKEN_DAYS": 30,
+{%- elif cookiecutter.use_sqlalchemy %}
+    # The bearer token the API's writes need; None keeps the API read-only.
+    "API_WRITE_TOKEN": None,
+{%- endif %}
 {%- endif %}
 }
 {%- if cookiecutter.database == "postgresql" %}
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+EXAMPLE_DATABASE_URL = "postgresql://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
 {%- elif cookiecutter.database == "mysql" %}
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"mysql": "mysql+pymysql"}
+EXAMPLE_DATABASE_URL = "mysql://root@localhost:3306/{{ cookiecutter.project_slug }}"
 {%- endif %}
 
 
@@ -67,34 +92,43 @@ def configure(app, test_config=None):
     """Fill app.config: defaults, then the environment (or test_config), then checks."""
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+        # Variables that hosting platforms set without the FLASK_ prefix.
+        app.config.from_mapping(unprefixed_settings())
+{%- endif %}
         # FLASK_SECRET_KEY sets SECRET_KEY, FLASK_PROXY_HOPS sets PROXY_HOPS, ...
+        # and wins over everything above.
         app.config.from_prefixed_env()
-{%- if cookiecutter.use_sqlalchemy %}
-        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
-            os.environ.get("DATABASE_URL"), app.instance_path
-        )
-        app.config["SLOW_QUERY_MS"] = int(os.environ.get("SLOW_QUERY_MS", 200))
-{%- endif %}
-{%- if cookiecutter.use_celery %}
-        app.config["CELERY"] = celery_settings(
-            os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
-        )
-{%- endif %}
     else:
         app.config.from_mapping(test_config)
-{%- if cookiecutter.use_sqlalchemy %}
-        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
-            app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
-        )
-{%- endif %}
 {%- if cookiecutter.use_celery %}
         app.config.setdefault("CELERY", celery_settings(DEFAULT_REDIS_URL))
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
+    )
+{%- elif cookiecutter.use_sqlalchemy %}
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI")
+    )
 {%- endif %}
     production = not (app.debug or app.testing)
     if production:
         check_secret_key(app.config.get("SECRET_KEY"))
     elif not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "dev"
+{%- if cookiecutter.use_login %}
+    if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are counted in memory, per process: with several workers"
+            " or hosts each counts apart. Set FLASK_RATELIMIT_STORAGE_URI"
+{%- if cookiecutter.use_celery %}
+            " (or REDIS_URL)"
+{%- endif %}
+            " to a shared store."
+        )
+{%- endif %}
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key, False) is None:
             app.config[key] = production
@@ -107,6 +141,28 @@ def configure(app, test_config=None):
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_debugtoolbar %}
     # The debug toolbar's SQL panel lists the queries recorded in development.
     app.config.setdefault("SQLALCHEMY_RECORD_QUERIES", app.debug)
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+
+
+def unprefixed_settings():
+    """The settings whose variables are named without FLASK_, where they are set."""
+    settings = {}
+{%- if cookiecutter.use_sqlalchemy %}
+    if os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SLOW_QUERY_MS"):
+        settings["SLOW_QUERY_MS"] = int(os.environ["SLOW_QUERY_MS"])
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+    settings["CELERY"] = celery_settings(os.environ.get("REDIS_URL", DEFAULT_REDIS_URL))
+{%- if cookiecutter.use_login %}
+    if os.environ.get("REDIS_URL"):
+        # Limits counted in Redis are shared by every worker and host.
+        settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+{%- endif %}
+{%- endif %}
+    return settings
 {%- endif %}
 {%- if cookiecutter.use_celery %}
 
@@ -123,14 +179,20 @@ def celery_settings(redis_url):
 
 
 def check_secret_key(key):
-    """Refuse to serve in production without a real SECRET_KEY."""
-    if not key or key in PLACEHOLDER_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+    """Refuse to serve in production without a long, random SECRET_KEY."""
+    if (
+        not key
+        or key in PLACEHOLDER_SECRET_KEYS
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or len(set(key)) < MIN_SECRET_KEY_DISTINCT
+    ):
         raise RuntimeError(
-            "SECRET_KEY is missing or too weak for production: set the environment"
-            " variable FLASK_SECRET_KEY to a long random value, for example the"
-            ' output of: python -c "import secrets; print(secrets.token_hex(32))"'
+            "SECRET_KEY is missing, short or not random enough for production: set"
+            f" FLASK_SECRET_KEY to {MIN_SECRET_KEY_LENGTH} random characters or more,"
+            " for example the output of:"
+            ' python -c "import secrets; print(secrets.token_hex(32))"'
         )
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 
 
 def database_url(url, instance_path):
@@ -138,12 +200,21 @@ def database_url(url, instance_path):
     if not url:
         os.makedirs(instance_path, exist_ok=True)
         return "sqlite:///" + os.path.join(instance_path, SQLITE_FILENAME)
-{%- if cookiecutter.database != "sqlite" %}
+    return url
+{%- elif cookiecutter.use_sqlalchemy %}
+
+
+def database_url(url):
+    """Return the SQLAlchemy URL from DATABASE_URL, naming the installed driver."""
+    if not url:
+        raise RuntimeError(
+            "DATABASE_URL is not set: point it at your database in .env or in the"
+            f" environment, for example DATABASE_URL={EXAMPLE_DATABASE_URL}"
+        )
     scheme, separator, rest = url.partition("://")
     return DRIVER_SCHEMES.get(scheme, scheme) + separator + rest
-{%- else %}
-    return url
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 
 
 def engine_options(url):

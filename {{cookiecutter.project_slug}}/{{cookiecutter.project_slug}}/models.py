@@ -1,15 +1,28 @@
 """Database tables, as SQLAlchemy 2 typed models."""
 
+{% if cookiecutter.use_login -%}
+import secrets
+{% endif -%}
 from datetime import UTC
 from datetime import datetime
+{%- if cookiecutter.use_login %}
+from datetime import timedelta
+{%- endif %}
 
 {% if cookiecutter.use_login -%}
+from flask import current_app
 from flask_login import UserMixin
 {% endif -%}
 from sqlalchemy import DateTime
+{%- if cookiecutter.use_login %}
+from sqlalchemy import ForeignKey
+{%- endif %}
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+{%- if cookiecutter.use_login %}
+from sqlalchemy.orm import relationship
+{%- endif %}
 {%- if cookiecutter.use_login %}
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -18,12 +31,22 @@ from werkzeug.security import generate_password_hash
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.extensions import login_manager
+
+# A session's last_seen_at is written at most this often, not on every request.
+LAST_SEEN_STEP = timedelta(minutes=5)
 {%- endif %}
 
 
 def utcnow():
     """Return the current time in UTC: called per row, never once at import."""
     return datetime.now(UTC)
+{%- if cookiecutter.use_login %}
+
+
+def as_utc(moment):
+    """`moment` with its zone: SQLite and MySQL hand times back without one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+{%- endif %}
 
 
 class Message(db.Model):
@@ -54,6 +77,12 @@ class Note(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+{%- if cookiecutter.use_login %}
+    # Who wrote it: only this user may change or delete it.
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.use_login %}
 
@@ -66,27 +95,90 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-{%- if cookiecutter.use_api %}
-    # SHA-256 of the user's API token (see api/tokens.py), if one was issued.
-    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-{%- endif %}
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
+    # The UserSession this object was loaded for; Flask-Login stores its id.
+    session_id = None
+
+    def get_id(self):
+        """What Flask-Login keeps in the cookies: the session's id, not the user's.
+
+        Deleting that UserSession row ends the login, wherever its cookies went
+        (Flask-Login's "Alternative Tokens"). A plain login_user(user) starts one.
+        """
+        if self.session_id is None:
+            self.start_session()
+            db.session.commit()
+        return self.session_id
+
+    def start_session(self):
+        """Record a new login of this user; the caller commits, then login_user."""
+        record = UserSession(id=secrets.token_urlsafe(32), user=self)
+        db.session.add(record)
+        self.session_id = record.id
+        return record
 
     def set_password(self, password):
-        """Store a salted scrypt hash of `password`, never the password itself."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of `password` (scrypt unless configured otherwise)."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method)
 
     def check_password(self, password):
         """Return True when `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+
+class UserSession(db.Model):
+    """One login of a user, from login until logout: the server's side of a cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    last_seen_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    user: Mapped[User] = relationship()
+{%- if cookiecutter.use_api %}
+
+
+class ApiToken(db.Model):
+    """A bearer token of the API: only its SHA-256 is stored, never the token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship()
 {%- endif %}
-{%- if cookiecutter.use_login %}
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    """Return the user whose id Flask-Login keeps in the session, or None."""
-    return db.session.get(User, int(user_id))
+def load_user(session_id):
+    """The user of the UserSession whose id the cookie holds, or None once it ended."""
+    record = db.session.get(UserSession, session_id)
+    if record is None:
+        return None
+    now = utcnow()
+    if now - as_utc(record.last_seen_at) > LAST_SEEN_STEP:
+        record.last_seen_at = now
+        db.session.commit()
+    user = record.user
+    user.session_id = record.id
+    return user
 {%- endif %}

@@ -1,14 +1,7 @@
 """Security headers on every response, and requests refused before any view."""
 
 from flask import abort
-{%- if cookiecutter.use_wtf %}
-from flask import current_app
-{%- endif %}
 from flask import request
-{%- if cookiecutter.use_wtf %}
-
-from {{ cookiecutter.project_slug }}.extensions import csrf
-{%- endif %}
 
 # Our pages load their CSS and scripts from /static only, with nothing inline,
 # so the policy can forbid everything else. Loosen it here if a page needs more;
@@ -66,22 +59,9 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start_with_headers)
 
 
-def refuse_bad_requests():
-    """Refuse, before any view, the requests that no view should see.
-
-    A query string that is not UTF-8 gets 400: request.args cannot read it.
-{%- if cookiecutter.use_wtf %}
-    A request that can change data (POST, PUT...) needs its CSRF token. Flask-WTF's
-    own hook would look up its exemptions on every request first; asking it only
-    for these methods spares that work on page views and health checks.
-{%- endif %}
-    """
+def refuse_undecodable_query():
+    """Answer 400 to a query string that is not UTF-8: request.args cannot read it."""
     try:
         request.query_string.decode()
     except UnicodeDecodeError:
         abort(400)
-{%- if cookiecutter.use_wtf %}
-    config = current_app.config
-    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
-        csrf.protect(apply_exemptions=True)
-{%- endif %}

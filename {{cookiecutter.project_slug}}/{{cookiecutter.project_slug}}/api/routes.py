@@ -1,8 +1,19 @@
 """Views of the API blueprint."""
 
+{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
+import hashlib
+import hmac
+from functools import wraps
+{% endif -%}
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version
 
+{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
+from flask import current_app
+{% endif -%}
+{% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
+from flask import g
+{% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 from flask import request
 {% endif -%}
@@ -25,6 +36,8 @@ from {{ cookiecutter.project_slug }}.api.schemas import PageArgsSchema
 from {{ cookiecutter.project_slug }}.api.schemas import VersionSchema
 {%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.api.tokens import create_token_command
+from {{ cookiecutter.project_slug }}.api.tokens import list_tokens_command
+from {{ cookiecutter.project_slug }}.api.tokens import revoke_token_command
 from {{ cookiecutter.project_slug }}.api.tokens import token_required
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
@@ -37,6 +50,8 @@ bp = Blueprint(
 )
 {%- if cookiecutter.use_login %}
 bp.cli.add_command(create_token_command)
+bp.cli.add_command(list_tokens_command)
+bp.cli.add_command(revoke_token_command)
 {%- endif %}
 
 
@@ -62,12 +77,63 @@ class Version(MethodView):
         except PackageNotFoundError:
             installed = "unknown"
         return {"name": "{{ cookiecutter.project_slug }}", "version": installed}
+{%- if cookiecutter.use_sqlalchemy %}
+
+
+def documented_as_write(view):
+    """Show in OpenAPI that `view` needs a bearer token and may answer 401 or 403."""
+    view = bp.alt_response(401, response="UNAUTHORIZED")(view)
+    view = bp.alt_response(403, response="FORBIDDEN")(view)
+    return bp.doc(security=[{"bearerAuth": []}])(view)
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
 
 def writes(view):
-    """Writes need a bearer token: checked on each request, shown in OpenAPI."""
-    return bp.doc(security=[{"bearerAuth": []}])(token_required(view))
+    """Writes need a user's bearer token: checked on each request, shown in OpenAPI."""
+    return documented_as_write(token_required(view))
+
+
+def owned_note(note_id):
+    """The note `note_id`, if the token's user owns it: 404 or 403 otherwise."""
+    note = db.get_or_404(Note, note_id)
+    if note.owner_id != g.api_user.id:
+        abort(403, message="Only the note's owner may change or delete it.")
+    return note
+{%- elif cookiecutter.use_sqlalchemy %}
+
+
+def write_token_required(view):
+    """Answer 403 while API_WRITE_TOKEN is unset, 401 to a request without it."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        expected = current_app.config["API_WRITE_TOKEN"]
+        if not expected:
+            abort(403, message="This API is read-only: FLASK_API_WRITE_TOKEN is unset.")
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        # Digests of equal length, compared in constant time.
+        sent = hashlib.sha256(token.strip().encode("utf-8", "surrogatepass")).digest()
+        wanted = hashlib.sha256(expected.encode("utf-8", "surrogatepass")).digest()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(sent, wanted):
+            abort(
+                401,
+                message="Send the write token: Authorization: Bearer <token>.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def writes(view):
+    """Writes need the operator's token, FLASK_API_WRITE_TOKEN; shown in OpenAPI."""
+    return documented_as_write(write_token_required(view))
+
+
+def owned_note(note_id):
+    """The note `note_id`: the write token may change any note."""
+    return db.get_or_404(Note, note_id)
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 
@@ -107,12 +173,14 @@ class Notes(MethodView):
 
     @bp.arguments(NoteSchema)
     @bp.response(201, NoteSchema)
-{%- if cookiecutter.use_login %}
     @writes
-{%- endif %}
     def post(self, data):
         """Create a note."""
+{%- if cookiecutter.use_login %}
+        return save(Note(**data, owner_id=g.api_user.id))
+{%- else %}
         return save(Note(**data))
+{%- endif %}
 
 
 @bp.route("/notes/<int(max=2147483647):note_id>")
@@ -126,35 +194,29 @@ class NoteById(MethodView):
 
     @bp.arguments(NoteSchema)
     @bp.response(200, NoteSchema)
-{%- if cookiecutter.use_login %}
     @writes
-{%- endif %}
     def put(self, data, note_id):
         """Replace a note's title and body."""
-        note = db.get_or_404(Note, note_id)
+        note = owned_note(note_id)
         note.title, note.body = data["title"], data["body"]
         return save(note)
 
     @bp.arguments(NotePatchSchema(partial=True))
     @bp.response(200, NoteSchema)
-{%- if cookiecutter.use_login %}
     @writes
-{%- endif %}
     def patch(self, data, note_id):
         """Change some fields of a note."""
         if not request.get_data():
             abort(422, message="Send a JSON object with the fields to change.")
-        note = db.get_or_404(Note, note_id)
+        note = owned_note(note_id)
         for field, value in data.items():
             setattr(note, field, value)
         return save(note)
 
     @bp.response(204)
-{%- if cookiecutter.use_login %}
     @writes
-{%- endif %}
     def delete(self, note_id):
         """Delete a note."""
-        db.session.delete(db.get_or_404(Note, note_id))
+        db.session.delete(owned_note(note_id))
         db.session.commit()
 {%- endif %}

@@ -1,16 +1,24 @@
-"""Bearer tokens: the API's writes need one, issued per user by a `flask` command."""
+"""Bearer tokens: the API's writes need one, issued per user by `flask api` commands."""
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import wraps
 
 import click
+from flask import current_app
+from flask import g
 from flask import request
 from flask.cli import with_appcontext
 from flask_smorest import abort
 
 from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.models import ApiToken
 from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.models import as_utc
+from {{ cookiecutter.project_slug }}.models import utcnow
+
+MINUTE = "%Y-%m-%d %H:%M UTC"
 
 
 def hash_token(token):
@@ -18,28 +26,43 @@ def hash_token(token):
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_token(user):
-    """Give `user` a new token (replacing any old one) and return it once."""
+def issue_token(user, name, days):
+    """Give `user` a new token valid for `days` days, and return it (shown once)."""
     token = secrets.token_urlsafe(32)
-    user.api_token_hash = hash_token(token)
+    db.session.add(
+        ApiToken(
+            user=user,
+            name=name,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
     return token
 
 
 def token_user():
-    """The user whose token the request's `Authorization: Bearer` header holds."""
+    """The user whose unexpired token the `Authorization: Bearer` header holds."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    query = db.select(User).filter_by(api_token_hash=hash_token(token.strip()))
-    return db.session.execute(query).scalar_one_or_none()
+    query = db.select(ApiToken).where(
+        ApiToken.token_hash == hash_token(token.strip()),
+        ApiToken.expires_at > utcnow(),
+    )
+    record = db.session.execute(query).scalar_one_or_none()
+    if record is None:
+        return None
+    record.last_used_at = utcnow()  # saved with the write the token allows
+    return record.user
 
 
 def token_required(view):
-    """Answer 401 unless the request carries a valid bearer token."""
+    """Answer 401 unless the request carries a valid bearer token; g.api_user is its user."""
 
     @wraps(view)
     def checked(*args, **kwargs):
-        if token_user() is None:
+        g.api_user = token_user()
+        if g.api_user is None:
             abort(
                 401,
                 message="Send a valid token: Authorization: Bearer <token>.",
@@ -50,16 +73,62 @@ def token_required(view):
     return checked
 
 
-@click.command("create-token")
-@click.argument("email")
-@with_appcontext
-def create_token_command(email):
-    """Print a new API token for the user with EMAIL (replaces the old one)."""
+def find_user(email):
+    """The user with `email`, or a command-line error."""
     user = db.session.execute(
         db.select(User).filter_by(email=email.strip().lower())
     ).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"No user with the email {email!r}.")
-    token = issue_token(user)
+    return user
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="token", show_default=True, help="What it is for.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Days until it expires (default: the API_TOKEN_DAYS setting).",
+)
+@with_appcontext
+def create_token_command(email, name, days):
+    """Print a new API token for the user with EMAIL; it is shown only this once."""
+    user = find_user(email)
+    token = issue_token(user, name, days or current_app.config["API_TOKEN_DAYS"])
     db.session.commit()
     click.echo(token)
+
+
+@click.command("list-tokens")
+@click.argument("email", required=False)
+@with_appcontext
+def list_tokens_command(email):
+    """List API tokens (of the user with EMAIL, if given): id, owner, dates, name."""
+    query = db.select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
+    if email:
+        query = query.where(ApiToken.user_id == find_user(email).id)
+    now = utcnow()
+    for token in db.session.execute(query).scalars():
+        expires = as_utc(token.expires_at)
+        state = "valid until" if expires > now else "expired on"
+        used = token.last_used_at and as_utc(token.last_used_at).strftime(MINUTE)
+        click.echo(
+            f"{token.id}\t{token.user.email}\t{state} {expires.strftime(MINUTE)}"
+            f"\tlast used {used or '-'}\t{token.name}"
+        )
+
+
+@click.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id):
+    """Delete the API token TOKEN_ID (from list-tokens): it stops working at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"No token with the id {token_id}.")
+    email = token.user.email
+    db.session.delete(token)
+    db.session.commit()
+    click.echo(f"Revoked token {token_id} of {email}.")

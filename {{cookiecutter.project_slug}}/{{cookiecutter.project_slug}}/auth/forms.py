@@ -1,5 +1,7 @@
 """Forms of the auth blueprint."""
 
+from flask import current_app
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import EmailField
@@ -9,16 +11,58 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
+from wtforms.validators import ValidationError
+from zxcvbn import zxcvbn
 
 from {{ cookiecutter.project_slug }}.main.forms import printable
 
-MIN_PASSWORD_LENGTH = 8
+# NIST SP 800-63B: allow at least 64 characters.
 MAX_PASSWORD_LENGTH = 128
+# zxcvbn refuses longer input: it judges the first 72 characters.
+ZXCVBN_MAX_LENGTH = 72
+# zxcvbn's score, 0 to 4: below 3, its lists and patterns guess the password in
+# fewer than 10^10 tries (common passwords, words, dates, keyboard walks...).
+MIN_PASSWORD_SCORE = 3
 
 
 def strip_whitespace(value):
     """Drop spaces around a typed value, as people paste them by accident."""
     return value.strip() if isinstance(value, str) else value
+
+
+def known_words(form):
+    """What names the user: a password made from it is easy to guess."""
+    if "email" in form:
+        return [form.email.data or ""]
+    return [current_user.email] if current_user.is_authenticated else []
+
+
+def new_password(form, field):
+    """NIST SP 800-63B: long enough, and not a commonly used or guessable password."""
+    password = field.data or ""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationError(f"Use at least {minimum} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=known_words(form))
+    if result["score"] < MIN_PASSWORD_SCORE:
+        warning = result["feedback"]["warning"] or "It is too easy to guess."
+        raise ValidationError(
+            f"This password is too common or easy to guess. {warning}"
+            " Try a few unrelated words."
+        )
+
+
+def confirm_password():
+    """The second copy of the new password must match the first."""
+    return PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The two passwords must match."),
+        ],
+    )
 
 
 class RegistrationForm(FlaskForm):
@@ -29,20 +73,8 @@ class RegistrationForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[DataRequired(), Email(), Length(max=254), printable],
     )
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
-        ],
-    )
-    confirm_password = PasswordField(
-        "Confirm password",
-        validators=[
-            DataRequired(),
-            EqualTo("password", message="The two passwords must match."),
-        ],
-    )
+    password = PasswordField("Password", validators=[DataRequired(), new_password])
+    confirm_password = confirm_password()
     submit = SubmitField("Create account")
 
 
@@ -59,3 +91,15 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField("Keep me logged in")
     submit = SubmitField("Log in")
+
+
+class PasswordChangeForm(FlaskForm):
+    """The current password, then the new one typed twice."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    password = PasswordField("New password", validators=[DataRequired(), new_password])
+    confirm_password = confirm_password()
+    submit = SubmitField("Change password")

@@ -9,6 +9,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -18,22 +19,25 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from {{ cookiecutter.project_slug }}.auth.forms import LoginForm
+from {{ cookiecutter.project_slug }}.auth.forms import PasswordChangeForm
 from {{ cookiecutter.project_slug }}.auth.forms import RegistrationForm
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.extensions import limiter
 from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.models import UserSession
 
 bp = Blueprint("auth", __name__)
 
 
 @functools.cache
-def dummy_password_hash():
+def dummy_password_hash(method):
     """A hash to check when the email is unknown, so both failures take as long.
 
     Made on first use, not at import: hashing is slow on purpose, and every
-    gunicorn worker would pay for it at start.
+    gunicorn worker would pay for it at start. Made with the method real
+    passwords use (PASSWORD_HASH_METHOD), so it costs exactly as much.
     """
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method)
 
 
 def normalize_email(email):
@@ -56,25 +60,46 @@ def login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def register_rate_limit():
+    """The REGISTER_RATE_LIMIT setting, read at each request so tests can change it."""
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def start_session(user, remember=False):
+    """Log `user` in on a fresh session: nothing of the visitor's old one is kept."""
+    session.clear()
+    user.start_session()
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def end_sessions(*conditions):
+    """Delete the UserSession rows that match: their cookies stop working at once."""
+    db.session.execute(db.delete(UserSession).where(*conditions))
+    db.session.commit()
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(register_rate_limit, methods=["POST"])
 def register():
-    """Create an account, then log the new user in."""
+    """Create an account, then log the new user in.
+
+    A taken email gets the same answer (a redirect to the account page) and
+    costs the same hashing, so the response does not tell it apart; only the
+    new account is logged in (see the README).
+    """
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
     form = RegistrationForm()
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
+        password_hash = generate_password_hash(form.password.data)
         taken = db.session.execute(db.select(User.id).filter_by(email=email)).first()
-        if taken:
-            form.email.errors.append("An account with this email already exists.")
-        else:
-            user = User(email=email)
-            user.set_password(form.password.data)
+        if not taken:
+            user = User(email=email, password_hash=password_hash)
             db.session.add(user)
-            db.session.commit()
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("auth.account"))
+            start_session(user)
+        return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form)
 
 
@@ -91,9 +116,10 @@ def login():
             db.select(User).filter_by(email=email)
         ).scalar_one_or_none()
         if user is None:
-            check_password_hash(dummy_password_hash(), form.password.data)
+            method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+            check_password_hash(dummy_password_hash(method), form.password.data)
         elif user.check_password(form.password.data):
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             flash("You are logged in.", "success")
             target = request.args.get("next")
             if not is_safe_next(target):
@@ -106,9 +132,40 @@ def login():
 @bp.post("/logout")
 def logout():
     """Log out (POST only, so another site cannot log a user out with a link)."""
+    if current_user.is_authenticated:
+        end_sessions(UserSession.id == current_user.session_id)
     logout_user()
     flash("You are logged out.", "success")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the user, on every device, this one included."""
+    end_sessions(UserSession.user_id == current_user.id)
+    logout_user()
+    flash("You are logged out on every device.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(login_rate_limit, methods=["POST"])
+def change_password():
+    """Change the password after checking the current one; end every other session."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.current_password.data):
+            current_user.set_password(form.password.data)
+            end_sessions(
+                UserSession.user_id == current_user.id,
+                UserSession.id != current_user.session_id,
+            )
+            flash("Password changed. Your other sessions are logged out.", "success")
+            return redirect(url_for("auth.account"))
+        form.current_password.errors.append("This is not your current password.")
+    return render_template("auth/password.html", form=form)
 
 
 @bp.get("/account")

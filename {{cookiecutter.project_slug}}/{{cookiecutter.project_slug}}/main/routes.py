@@ -20,13 +20,20 @@ from sqlalchemy.exc import SQLAlchemyError
 {% if cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.extensions import db
 {% endif -%}
+{% if cookiecutter.use_login -%}
+from {{ cookiecutter.project_slug }}.extensions import limiter
+{% endif -%}
 {% if cookiecutter.use_wtf -%}
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
+{% endif -%}
+{% if cookiecutter.use_migrate -%}
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
+from {{ cookiecutter.project_slug }}.migrations import pending
 {% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.models import Message
 {% endif -%}
-{% if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf %}
+{% if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_login %}
 {% endif -%}
 bp = Blueprint("main", __name__)
 
@@ -64,14 +71,47 @@ def new_message():
 
 
 @bp.get("/healthz")
+{%- if cookiecutter.use_login %}
+@limiter.exempt  # load balancers probe often: never rate-limit a health check
+{%- endif %}
 def healthz():
     """Liveness probe: the process answers. Touches no database."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+{%- if cookiecutter.use_login %}
+@limiter.exempt
+{%- endif %}
 def readyz():
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_migrate %}
+    """Readiness probe: 200 when the database answers with every migration applied.
+
+    One small query per call: the revision the database is at, compared with the
+    newest migration of this code (read from migrations/versions once).
+    """
+    try:
+        applied = db.session.execute(db.select(VERSION_TABLE.c.version_num)).scalars()
+        behind = pending(applied)
+    except SQLAlchemyError:
+        db.session.rollback()
+        if not database_answers():
+            return {"status": "unavailable", "database": "down"}, 503
+        behind = True  # no alembic_version table: no migration has run yet
+    if behind:
+        return {"status": "unavailable", "database": "migrations pending"}, 503
+    return {"status": "ready", "database": "up"}
+
+
+def database_answers():
+    """True when the database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True
+{%- elif cookiecutter.use_sqlalchemy %}
     """Readiness probe: 200 when the database answers, 503 when it does not."""
     try:
         db.session.execute(text("SELECT 1"))

@@ -1,9 +1,19 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
+{%- if not (cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api) %}
 
+# No Flask extension was chosen for this project. To add one, create its object
+# here, one per line (e.g. `cache = Cache()`), and bind it in register_extensions
+# in __init__.py (`cache.init_app(app)`), as the extension's docs show.
+{%- else %}
+
+{% endif -%}
 {% if cookiecutter.use_login -%}
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+{% endif -%}
+{% if cookiecutter.use_migrate -%}
+from flask_migrate import Migrate
 {% endif -%}
 {% if cookiecutter.use_api -%}
 from flask_smorest import Api
@@ -38,14 +48,21 @@ class Base(DeclarativeBase):
 {%- endif %}
 
 {% endif %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api %}
+{% else %}
+{% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 db = SQLAlchemy(model_class=Base)
+{% endif -%}
+{% if cookiecutter.use_migrate -%}
+migrate = Migrate()
 {% endif -%}
 {% if cookiecutter.use_login -%}
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"
-# Limits apply only to the views that ask for one (the login POST), per client IP.
+# Counts requests per client address. Only views that ask for a limit have one
+# (the login POST), unless FLASK_RATELIMIT_DEFAULT sets one for every view.
 limiter = Limiter(get_remote_address)
 {% endif -%}
 {% if cookiecutter.use_wtf -%}
