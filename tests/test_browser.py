@@ -131,7 +131,8 @@ def test_wrong_password_shows_an_error(browser, site):
     ("label", "value", "error"),
     [
         ("Email", "not-an-email", "Invalid email address."),
-        ("Password", "short", "between 8 and 128 characters"),
+        ("Password", "short", "Use at least 12 characters."),
+        ("Password", "password1234", "too common or easy to guess"),
         ("Confirm password", "different", "The two passwords must match."),
     ],
 )
@@ -175,6 +176,7 @@ def test_every_page_passes_axe(browser, site, viewport):
     check("not-found", "/no-such-page", status=404)
     register(page, f"{viewport}@example.com")
     check("account")
+    check("password", "/auth/password")
     check("home-logged-in", "/")
     assert blocking == {}
     assert tab.close() == []
