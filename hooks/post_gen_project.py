@@ -21,10 +21,11 @@ MANIFEST = {
         "{slug}/commands.py",
         "tests/test_models.py",
         "tests/test_commands.py",
+        "deploy/kubernetes/migrate-job.yaml",
     ],
     "use_migrate": {
         True: [
-            "migrations",
+            "{slug}/migrations",
             "tests/test_migrations.py",
             "docker-entrypoint.sh",
         ],
@@ -50,10 +51,16 @@ MANIFEST = {
         ".dockerignore",
         "compose.yaml",
         "docker-entrypoint.sh",
+        ".devcontainer",
     ],
     "use_debugtoolbar": ["tests/test_debugtoolbar.py"],
     "use_api": ["{slug}/api", "tests/test_api.py"],
-    "use_celery": ["{slug}/tasks.py", "tests/test_tasks.py"],
+    "use_celery": [
+        "{slug}/tasks.py",
+        "tests/test_tasks.py",
+        "deploy/kubernetes/worker.yaml",
+    ],
+    "use_kubernetes": ["deploy"],
     "ci": {
         "github": [".github"],
         "gitlab": [".gitlab-ci.yml", "renovate.json"],
@@ -97,25 +104,58 @@ def remove_empty_folders(root):
             folder.rmdir()
 
 
+# How to create the project's database on a local server, per database choice:
+# the URL that .env.example sets, and the command that creates what it names.
+CREATE_DATABASE = {
+    "postgresql": "createdb -h 127.0.0.1 -U postgres {slug}",
+    "mysql": (
+        'mysql -h 127.0.0.1 -u root -e "CREATE DATABASE {slug} CHARACTER SET utf8mb4"'
+    ),
+}
+
+DATABASE_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL"}
+
+
 def next_steps(answers):
-    """The commands a user runs next, as text."""
+    """The commands a user runs next, as text: each command on a line indented
+    by two spaces, exactly as it is to be typed; notes unindented."""
     slug = answers["project_slug"]
+    database = answers["database"] if answers["use_sqlalchemy"] else None
     lines = [
         f"Your project is ready in ./{slug}. Next steps:",
         f"  cd {slug}",
         "  python -m venv .venv && . .venv/bin/activate",
-        '  pip install -e ".[dev]"',
+        "  pip install --require-hashes -r requirements-dev.lock"
+        " && pip install --no-deps -e .",
         "  cp .env.example .env",
     ]
+    if database in CREATE_DATABASE:
+        lines += [
+            "  " + CREATE_DATABASE[database].format(slug=slug),
+            f"(DATABASE_URL in .env names this {DATABASE_NAMES[database]} database:"
+            " add a password, or change the user or host, if your server needs it.)",
+        ]
     if answers["use_migrate"]:
         lines.append("  flask db upgrade")
     elif answers["use_sqlalchemy"]:
         lines.append("  flask init-db")
-    lines += [
-        "  pytest",
-        "  flask run",
-        "See README.md for testing, migrations and deployment.",
-    ]
+    lines += ["  pytest", "  flask run"]
+    if answers["use_celery"]:
+        lines += [
+            "Background jobs: with Redis running (REDIS_URL in .env), start a worker"
+            " in a second terminal, in the same folder:",
+            f"  celery -A {slug}.tasks worker --loglevel=INFO",
+        ]
+    if answers["use_api"]:
+        lines.append("The JSON API's interactive docs: http://127.0.0.1:5000/api/docs")
+    if answers["use_docker"]:
+        lines.append(
+            "Or in containers (set FLASK_SECRET_KEY in .env first):"
+            " docker compose up --build"
+        )
+    lines.append(
+        "See README.md for testing, migrations, where to add code and deployment."
+    )
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 import json
 import keyword
 import re
+import shlex
 import sys
 import unicodedata
 
@@ -18,18 +19,21 @@ BOOLEAN_OPTIONS = (
     "use_debugtoolbar",
     "use_api",
     "use_celery",
+    "use_kubernetes",
 )
 
 # (option, what it needs): each option set to yes needs every option it names.
 REQUIREMENTS = {
     "use_migrate": ("use_sqlalchemy",),
     "use_login": ("use_sqlalchemy", "use_wtf"),
+    "use_kubernetes": ("use_docker",),
 }
 
 WHY = {
     ("use_migrate", "use_sqlalchemy"): "migrations describe Flask-SQLAlchemy models",
     ("use_login", "use_sqlalchemy"): "accounts are stored in a users table",
     ("use_login", "use_wtf"): "the login and register forms need CSRF protection",
+    ("use_kubernetes", "use_docker"): "the manifests run the Dockerfile's image",
 }
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -85,6 +89,9 @@ RESERVED_SLUGS = set(sys.stdlib_module_names) | {
     "sqlalchemy",
     "static",
     "templates",
+    # The standard library's own tests: not in sys.stdlib_module_names, yet a
+    # package named `test` is shadowed by it, so the project's tests cannot import.
+    "test",
     "tests",
     "typing_extensions",
     "tzdata",
@@ -111,13 +118,25 @@ REFUSED_CATEGORIES = {
     "Zl": "line separator",
     "Zp": "paragraph separator",
 }
-# PEP 440, as given in its appendix (canonical public versions).
+# PEP 440, the regular expression its appendix gives for any valid version (as
+# written: `1.0-beta`, `v2.0`, `1.0.post1`, `2!1.0`, `1.0+local`), without the
+# surrounding whitespace it tolerates. The packaging library may be missing here.
 VERSION_PATTERN = re.compile(
-    r"([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*"
-    r"((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?"
+    r"""
+    v?
+    (?:
+        (?:(?P<epoch>[0-9]+)!)?
+        (?P<release>[0-9]+(?:\.[0-9]+)*)
+        (?P<pre>[-_\.]?(?P<pre_l>alpha|a|beta|b|preview|pre|c|rc)[-_\.]?(?P<pre_n>[0-9]+)?)?
+        (?P<post>(?:-(?P<post_n1>[0-9]+))|(?:[-_\.]?(?P<post_l>post|rev|r)[-_\.]?(?P<post_n2>[0-9]+)?))?
+        (?P<dev>[-_\.]?(?P<dev_l>dev)[-_\.]?(?P<dev_n>[0-9]+)?)?
+    )
+    (?:\+(?P<local>[a-z0-9]+(?:[-_\.][a-z0-9]+)*))?
+    """,
+    re.VERBOSE | re.IGNORECASE,
 )
 CHOICES = {
-    "python_version": ("3.11", "3.12", "3.13"),
+    "python_version": ("3.11", "3.12", "3.13", "3.14", "3.15"),
     "database": ("sqlite", "postgresql", "mysql"),
     "ci": ("github", "gitlab", "none"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
@@ -223,15 +242,72 @@ def problems(answers):
                     f"{option}=yes needs {needed}=yes: {WHY[option, needed]}."
                     f" Set {needed}=yes, or {option}=no."
                 )
+    if (
+        answers["use_kubernetes"] is True
+        and answers["use_sqlalchemy"] is True
+        and answers["database"] == "sqlite"
+    ):
+        found.append(
+            "use_kubernetes=yes with database=sqlite: SQLite is a file on one host,"
+            " which the replicas of a Kubernetes deployment cannot share."
+            " Set database=postgresql or database=mysql, or use_kubernetes=no."
+        )
     return [problem for problem in found if problem]
 
 
-def main():
-    """Print every problem and exit non-zero, or exit 0 when all is well."""
-    found = problems(ANSWERS)
+def option_of(problem):
+    """The option a problem's message starts with: `use_login` of `use_login=yes`."""
+    return problem.partition("=")[0]
+
+
+def kept_answers(answers, found):
+    """The answers to bake with next time: each refused one fixed, or left out.
+
+    A refused slug becomes the fix its message suggests; an option that needs
+    another one the user turned off is turned off too; any other refused answer
+    is left out, so the template's default applies.
+    """
+    kept = {
+        key: value
+        for key, value in answers.items()
+        if not key.startswith("_") and isinstance(value, str | bool)
+    }
     for problem in found:
-        print(f"ERROR: {problem}", file=sys.stderr)
-    return 1 if found else 0
+        option = option_of(problem)
+        if option == "project_slug" and ", e.g. " in problem:
+            kept[option] = problem.rpartition(", e.g. ")[2].rstrip(".")
+        elif option in REQUIREMENTS and " needs " in problem:
+            kept[option] = False
+        else:
+            kept.pop(option, None)
+    return kept
+
+
+def rerun_command(answers, found):
+    """One shell command that bakes again with every answer the user gave."""
+    words = ["cookiecutter", answers.get("_template") or "<template>", "--no-input"]
+    if answers.get("_checkout"):
+        words += ["--checkout", answers["_checkout"]]
+    for key, value in kept_answers(answers, found).items():
+        words.append(f"{key}={yes_no(value) if isinstance(value, bool) else value}")
+    return shlex.join(words)
+
+
+def main():
+    """Print every problem and a command that keeps the other answers; exit 1."""
+    found = problems(ANSWERS)
+    if not found:
+        return 0
+    command = rerun_command(ANSWERS, found)
+    lines = [f"ERROR: {problem}" for problem in found]
+    lines += [
+        "Nothing was written. To bake again with your other answers kept, run:",
+        f"  {command}",
+        "cookiecutter's report of the stopped hook follows. The command again:",
+        command,
+    ]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    return 1
 
 
 if __name__ == "__main__":

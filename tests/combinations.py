@@ -45,6 +45,10 @@ PERIPHERALS = [
     dict(use_docker=True, ci="github", license="Apache-2.0", python_version="3.13"),
     dict(use_docker=True, ci="gitlab", license="MIT", python_version="3.11"),
     dict(use_docker=True, ci="none", license="Proprietary", python_version="3.12"),
+    # 3.14 and 3.15 change only the image tag and CI's Python: once each, with
+    # Docker and a CI file, beside the pairs above.
+    dict(use_docker=True, ci="github", license="MIT", python_version="3.14"),
+    dict(use_docker=True, ci="gitlab", license="Apache-2.0", python_version="3.15"),
 ]
 
 
@@ -88,6 +92,23 @@ SUPPORTED_COMBINATIONS += [
     pytest.param(options, id=name) for name, options in EXTRAS.items()
 ]
 
+# Kubernetes manifests (issue 18) with each kind of database they run against
+# (a server: SQLite is refused below), with and without Celery, and without a
+# database at all.
+KUBERNETES = {
+    "k8s-postgresql-celery": dict(
+        use_kubernetes=True, database="postgresql", use_celery=True
+    ),
+    "k8s-postgresql": dict(use_kubernetes=True, database="postgresql"),
+    "k8s-mysql-initdb": dict(use_kubernetes=True, database="mysql", use_migrate=False),
+    "k8s-nodb-celery": dict(
+        NO_DATABASE["wtf-only"], use_kubernetes=True, use_celery=True
+    ),
+}
+SUPPORTED_COMBINATIONS += [
+    pytest.param(options, id=name) for name, options in KUBERNETES.items()
+]
+
 # Each refused answer set, with a piece of the message that must explain it.
 UNSUPPORTED_COMBINATIONS = [
     pytest.param(
@@ -125,4 +146,14 @@ UNSUPPORTED_COMBINATIONS = [
     pytest.param(dict(author_name="Ada\x1b[0m"), "U+001B", id="author-escape"),
     pytest.param(dict(author_email="zoë@example.com"), "(ASCII", id="email-non-ascii"),
     pytest.param(dict(version="1.0 "), "version='1.0 '", id="version-space"),
+    pytest.param(
+        dict(use_kubernetes=True, use_docker=False, database="postgresql"),
+        "use_kubernetes=yes needs use_docker=yes",
+        id="kubernetes-without-docker",
+    ),
+    pytest.param(
+        dict(use_kubernetes=True, database="sqlite"),
+        "use_kubernetes=yes with database=sqlite",
+        id="kubernetes-sqlite",
+    ),
 ]

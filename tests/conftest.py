@@ -90,3 +90,18 @@ def ruff():
 
 
 PYTHON = sys.executable
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures tests recorded with record_property("figure", ...)."""
+    figures = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "figure"
+    ]
+    if figures:
+        terminalreporter.section("figures (measured, not asserted)")
+        for figure in dict.fromkeys(figures):
+            terminalreporter.write_line(figure)

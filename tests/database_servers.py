@@ -87,6 +87,10 @@ class Server:
         finally:
             self._drop(name)
 
+    def drop(self, name):
+        """Drop database `name` if it exists (a user's, named by the project)."""
+        self._drop(name)
+
     def _drop(self, name):
         """Drop database `name`, ending any session the app left open on it."""
         with contextlib.closing(self.connect()) as connection:

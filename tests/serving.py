@@ -52,7 +52,7 @@ def serve(project, workdir, **extra_env):
         "WEB_CONCURRENCY": "2",
         **extra_env,
     }
-    if (project / "migrations").is_dir():
+    if any(project.glob("*/migrations/env.py")):  # the package's migrations
         upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
         assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     # gunicorn inherits an already listening socket: no race for the port.

@@ -1,5 +1,7 @@
 """The pre-generation hook, rendered and imported: each bad answer and its message."""
 
+import shlex
+
 import pytest
 from cookiecutter.exceptions import CookiecutterException
 from cookiecutter.main import cookiecutter
@@ -29,6 +31,7 @@ BAD_ANSWERS = [
     ("project_slug", "flask_limiter", "would shadow the module or folder"),
     ("project_slug", "migrations", "would shadow the module or folder 'migrations'"),
     ("project_slug", "conftest", "would shadow the module or folder 'conftest'"),
+    ("project_slug", "test", "would shadow the module or folder 'test'"),
     ("project_name", "", "project_name='' is empty: give the project a name"),
     ("project_name", "   ", "project_name='   ' is empty"),
     ("project_name", "My\nApp", r"project_name='My\nApp' contains the control"),
@@ -52,8 +55,10 @@ BAD_ANSWERS = [
     ("author_email", "a" * 250 + "@example.com", "(262 characters)"),
     ("version", "one", "version='one' is not a PEP 440 version such as 0.1.0"),
     ("version", "1.0 ", "version='1.0 ' is not a PEP 440 version"),
-    ("version", "v1.0", "version='v1.0' is not a PEP 440 version"),
-    ("version", "01.0", "version='01.0' is not a PEP 440 version"),
+    ("version", " 1.0", "version=' 1.0' is not a PEP 440 version"),
+    ("version", "1.0-", "version='1.0-' is not a PEP 440 version"),
+    ("version", "1.0+", "version='1.0+' is not a PEP 440 version"),
+    ("version", "1.0_beta!", "version='1.0_beta!' is not a PEP 440 version"),
     ("version", "1.0\n", r"version='1.0\n' is not a PEP 440 version"),
     ("database", "oracle", "database='oracle' is not one of: sqlite, postgresql"),
     ("ci", "jenkins", "ci='jenkins' is not one of: github, gitlab, none"),
@@ -72,6 +77,25 @@ GOOD_ANSWERS = [
     ("author_name", "Ada O'Lovelace-Byron, Jr."),
     ("author_email", "o'brien+flask@mail.example.co.uk"),
     ("version", "1!2.0rc1.post3.dev4"),
+    # Any valid PEP 440 version, as written (pyproject.toml normalizes it).
+    ("version", "1.0-beta"),
+    ("version", "1.0.post1"),
+    ("version", "2!1.0"),
+    ("version", "1.0+local"),
+    ("version", "1.0+ubuntu-1.2"),
+    ("version", "v1.0"),
+    ("version", "01.0"),
+    ("version", "1.0-1"),
+    ("version", "1.0.dev"),
+    ("version", "1.0RC1"),
+]
+# (project name, the default slug cookiecutter derives from it).
+DEFAULT_SLUGS = [
+    ("My Flask App", "my_flask_app"),
+    ("2048 Game", "app_2048_game"),
+    ("42", "app_42"),
+    ("!!!", "flask_app"),
+    ("Zoë's Café", "zoe_s_cafe"),
 ]
 
 
@@ -91,6 +115,34 @@ def test_bad_answer_is_refused_with_a_clear_message(option, value, message):
 @pytest.mark.parametrize(("option", "value"), GOOD_ANSWERS)
 def test_good_answer_is_accepted(option, value):
     assert refusals(option, value) == []
+
+
+@pytest.mark.parametrize(("name", "slug"), DEFAULT_SLUGS)
+def test_default_slug_is_a_valid_package_name(name, slug):
+    hook = load_hook("pre_gen_project", {"project_name": name})
+    assert hook.ANSWERS["project_slug"] == slug
+    assert hook.problems(hook.ANSWERS) == []
+
+
+def test_a_refusal_prints_a_command_that_keeps_the_other_answers(capsys):
+    hook = load_hook(
+        "pre_gen_project",
+        {"project_name": "Test", "author_email": "bad", "use_wtf": False},
+    )
+    assert hook.main() == 1
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert out == ""
+    assert lines[0].startswith("ERROR: project_slug='test' would shadow")
+    command = shlex.split(lines[-1])
+    assert command[:3] == ["cookiecutter", "<template>", "--no-input"]
+    kept = dict(word.split("=", 1) for word in command[3:])
+    assert kept["project_name"] == "Test"
+    assert kept["project_slug"] == "test_app"  # the fix the message suggests
+    assert kept["use_wtf"] == "no"  # as answered
+    assert kept["use_login"] == "no"  # needs use_wtf: turned off with it
+    assert "author_email" not in kept  # refused without a fix: the default applies
+    assert f"  {lines[-1]}" in lines  # also printed right after the reasons
 
 
 def test_long_answer_is_quoted_short():

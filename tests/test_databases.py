@@ -161,6 +161,7 @@ def test_non_ascii_text_round_trips_through_the_app(server, database, bake, load
 
 def test_readyz_follows_the_server_without_a_restart(server, database, bake, load_app):
     project, slug = bake(server.kind)
+    flask(project, server.url(database), "db", "upgrade")  # else: migrations pending
     relay = Relay(server.port)
     relay.start()
     try:

@@ -17,6 +17,8 @@ import pytest
 from tests.conftest import PYTHON
 from tests.conftest import clean_env
 from tests.conftest import require
+from tests.conftest import run
+from tests.database_servers import SERVERS
 
 BANDIT_BAKES = [
     pytest.param({}, id="all-sqlite"),
@@ -156,9 +158,24 @@ def load(base, paths):
 @pytest.fixture
 def served(cookies_session, tmp_path):
     """A PostgreSQL project served by gunicorn on loopback, behind a flaky proxy."""
+    with contextlib.ExitStack() as stack:
+        yield from serve_behind_a_proxy(cookies_session, tmp_path, stack)
+
+
+def serve_behind_a_proxy(cookies_session, tmp_path, stack):
+    """Migrate a fresh database, then serve the project through a FlakyProxy."""
     require(answers(POSTGRES[1]), "no PostgreSQL server on 127.0.0.1:5432")
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     project = bake(cookies_session, {"database": "postgresql"})
+    database = stack.enter_context(SERVERS["postgresql"].fresh_database())
+    secret_key = "0123456789abcdef" * 4
+    upgrade = run(
+        [PYTHON, "-m", "flask", "db", "upgrade"],
+        cwd=project,
+        DATABASE_URL=SERVERS["postgresql"].url(database),
+        FLASK_SECRET_KEY=secret_key,
+    )
+    assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr  # /readyz: ready
     proxy = FlakyProxy(POSTGRES)
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]
@@ -167,8 +184,8 @@ def served(cookies_session, tmp_path):
         [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         cwd=project,
         env=clean_env(
-            FLASK_SECRET_KEY="0123456789abcdef" * 4,
-            DATABASE_URL=f"postgresql://postgres@127.0.0.1:{proxy.port}/postgres",
+            FLASK_SECRET_KEY=secret_key,
+            DATABASE_URL=f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}",
         ),
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -38,10 +40,17 @@ def test_toolbar_shows_in_development(tmp_path):
     with app.app_context():
         db.create_all()
 {%- endif %}
-    page = app.test_client().get("/").get_data(as_text=True)
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
     assert 'id="flDebug"' in page
+    # It starts collapsed (its own cookie), once: a toolbar opened stays open.
+    assert client.get_cookie("fldt").value == "hide"
+    client.delete_cookie("fldt")
+    client.get("/")
+    assert client.get_cookie("fldt") is None
 
 
+@pytest.mark.slow
 def test_toolbar_is_absent_in_production(tmp_path):
     env = {
         "FLASK_SECRET_KEY": "a-long-random-production-secret-key",

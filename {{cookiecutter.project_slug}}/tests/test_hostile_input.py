@@ -1,4 +1,8 @@
-"""Hostile input on every route and form: a 4xx or the form again, never a 500."""
+"""Hostile input on every route and form: a 4xx or the form again, never a 500.
+
+GET requests change nothing, so their tables share one app (`shared_client`);
+form posts create rows and log in, so each of those tests gets a fresh app.
+"""
 
 import pytest
 
@@ -66,22 +70,23 @@ def assert_harmless(response):
 
 
 @pytest.mark.parametrize("path", GET_PATHS)
-def test_hostile_query_string(client, path):
+def test_hostile_query_string(shared_client, path):
     for payload in HOSTILE.values():
         query = {"q": payload, "next": payload}
-        with client.get(path, query_string=query) as response:
+        with shared_client.get(path, query_string=query) as response:
             assert_harmless(response)
 
 
 @pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_path(client, payload):
-    response = client.get("/" + payload)
+def test_hostile_path(shared_client, payload):
+    response = shared_client.get("/" + payload)
     assert response.status_code == 404
     assert_harmless(response)
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", *GET_PATHS])
-def test_invalid_utf8_in_path_and_query(client, path):
+def test_invalid_utf8_in_path_and_query(shared_client, path):
+    client = shared_client
     raw = INVALID_UTF8.decode("latin-1")
     with client.get(path, environ_overrides={"PATH_INFO": path + raw}) as response:
         assert_harmless(response)

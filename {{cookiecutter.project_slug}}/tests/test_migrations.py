@@ -1,4 +1,5 @@
-"""The migrations build the same schema as models.py, and undo cleanly."""
+"""The migrations build the same schema as models.py, undo cleanly, and /readyz
+tells whether they have run."""
 
 from pathlib import Path
 
@@ -7,22 +8,11 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect
 
 from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TABLES = {
-    "alembic_version",
-    "messages",
-{%- if cookiecutter.use_api %}
-    "notes",
-{%- endif %}
-{%- if cookiecutter.use_login %}
-    "users",
-    "user_sessions",
-{%- endif %}
-{%- if cookiecutter.use_login and cookiecutter.use_api %}
-    "api_tokens",
-{%- endif %}
-}
+# Every table of the models (create_app imports them all), and Alembic's own.
+TABLES = {*db.metadata.tables, VERSION_TABLE.name}
 
 
 @pytest.fixture
@@ -31,9 +21,9 @@ def empty_app(app, monkeypatch):
     monkeypatch.chdir(PROJECT_ROOT)
     with app.app_context():
         db.drop_all()
-    yield app
-    with app.app_context(), db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        with db.engine.begin() as connection:
+            VERSION_TABLE.drop(connection)
+    return app
 
 
 def table_names(app):
@@ -59,6 +49,22 @@ def test_upgrade_check_downgrade_round_trip(empty_app, runner):
     assert table_names(empty_app) == TABLES
     result = runner.invoke(args=["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
+
+
+def test_readyz_answers_503_until_the_migrations_ran(empty_app, runner):
+    client = empty_app.test_client()
+    pending = (503, {"status": "unavailable", "database": "migrations pending"})
+    ready = (200, {"status": "ready", "database": "up"})
+    response = client.get("/readyz")
+    assert (response.status_code, response.json) == pending
+
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    response = client.get("/readyz")
+    assert (response.status_code, response.json) == ready
+
+    assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
+    response = client.get("/readyz")
+    assert (response.status_code, response.json) == pending
 
 
 def test_flask_db_lists_the_migrate_commands(runner):

@@ -1,5 +1,8 @@
 """The models store what they are given, with per-row timestamps."""
 
+{% if cookiecutter.use_login -%}
+from {{ cookiecutter.project_slug }} import create_app
+{% endif -%}
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Message
 {%- if cookiecutter.use_login %}
@@ -28,7 +31,23 @@ def test_user_password_is_hashed(app):
         db.session.commit()
         stored = db.session.execute(db.select(User)).scalar_one()
         assert stored.email == "zoë@example.com"
-        assert stored.password_hash.startswith("scrypt:")
+        method = app.config["PASSWORD_HASH_METHOD"]
+        assert stored.password_hash.startswith(f"{method}$")
         assert stored.check_password("correct horse")
         assert not stored.check_password("Correct horse")
+
+
+def test_production_hashes_passwords_with_scrypt(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "a-long-random-production-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}",
+        }
+    )
+    assert not (app.debug or app.testing)
+    with app.app_context():
+        user = User(email="ada@example.com")
+        user.set_password("correct horse")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("correct horse")
 {%- endif %}

@@ -6,6 +6,9 @@ from flask import request
 {%- endif %}
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+{% if cookiecutter.use_migrate -%}
+from {{ cookiecutter.project_slug }} import migrations
+{% endif -%}
 {% if cookiecutter.use_api -%}
 from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
 from {{ cookiecutter.project_slug }}.api.routes import bp as api_bp
@@ -70,7 +73,8 @@ def register_extensions(app):
     db.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_migrate %}
-    migrate.init_app(app, db)
+    # The migrations live in the package, so an installed wheel has them too.
+    migrate.init_app(app, db, directory=migrations.DIRECTORY)
 {%- endif %}
 {%- if cookiecutter.use_login %}
     login_manager.init_app(app)

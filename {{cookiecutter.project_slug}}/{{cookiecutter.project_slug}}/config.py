@@ -17,9 +17,10 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 {%- endif %}
 
 DEFAULTS = {
-    # Shown on every page (templates read config.PROJECT_NAME).
-    "PROJECT_NAME": {{ cookiecutter.project_name | tojson }},
-    "PROJECT_DESCRIPTION": {{ cookiecutter.description | tojson }},
+    # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
+    # as \u0022 so that the text stays exactly as typed at the prompt.
+    "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
+    "PROJECT_DESCRIPTION": "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "SECRET_KEY": None,
     # Old keys still accepted when reading sessions, so a key can be rotated.
     "SECRET_KEY_FALLBACKS": [],
@@ -34,6 +35,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": None,
 {%- if cookiecutter.use_login %}
     "REMEMBER_COOKIE_SECURE": None,
+    # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);

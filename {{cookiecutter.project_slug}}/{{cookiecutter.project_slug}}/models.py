@@ -11,6 +11,7 @@ from datetime import timedelta
 {%- endif %}
 
 {% if cookiecutter.use_login -%}
+from flask import current_app
 from flask_login import UserMixin
 {% endif -%}
 from sqlalchemy import DateTime
@@ -122,8 +123,9 @@ class User(UserMixin, db.Model):
         return record
 
     def set_password(self, password):
-        """Store a salted scrypt hash of `password`, never the password itself."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of `password` (scrypt unless configured otherwise)."""
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method)
 
     def check_password(self, password):
         """Return True when `password` matches the stored hash."""

@@ -32,9 +32,17 @@ def ping():
 
 @functools.cache
 def worker_app():
-    """The Celery app of a fresh Flask app, built once, for the worker."""
+    """The Celery app of a fresh Flask app, built once, for the worker.
+
+    Like the `flask` command, read .flaskenv and .env first (a variable already
+    set in the environment wins), so that the worker started from the project
+    folder uses the same settings, database and Redis as the web app.
+    """
+    from flask.cli import load_dotenv
+
     from {{ cookiecutter.project_slug }} import create_app
 
+    load_dotenv()
     return create_app().extensions["celery"]
 
 

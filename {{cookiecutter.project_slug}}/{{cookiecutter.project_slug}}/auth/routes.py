@@ -30,13 +30,14 @@ bp = Blueprint("auth", __name__)
 
 
 @functools.cache
-def dummy_password_hash():
+def dummy_password_hash(method):
     """A hash to check when the email is unknown, so both failures take as long.
 
     Made on first use, not at import: hashing is slow on purpose, and every
-    gunicorn worker would pay for it at start.
+    gunicorn worker would pay for it at start. Made with the method real
+    passwords use (PASSWORD_HASH_METHOD), so it costs exactly as much.
     """
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method)
 
 
 def normalize_email(email):
@@ -116,7 +117,8 @@ def login():
             db.select(User).filter_by(email=email)
         ).scalar_one_or_none()
         if user is None:
-            check_password_hash(dummy_password_hash(), form.password.data)
+            method = current_app.config["PASSWORD_HASH_METHOD"]
+            check_password_hash(dummy_password_hash(method), form.password.data)
         elif user.check_password(form.password.data):
             start_session(user, remember=form.remember.data)
             flash("You are logged in.", "success")

@@ -26,6 +26,10 @@ from {{ cookiecutter.project_slug }}.extensions import limiter
 {% if cookiecutter.use_wtf -%}
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
 {% endif -%}
+{% if cookiecutter.use_migrate -%}
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
+from {{ cookiecutter.project_slug }}.migrations import pending
+{% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.models import Message
 {% endif -%}
@@ -80,7 +84,34 @@ def healthz():
 @limiter.exempt
 {%- endif %}
 def readyz():
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_migrate %}
+    """Readiness probe: 200 when the database answers with every migration applied.
+
+    One small query per call: the revision the database is at, compared with the
+    newest migration of this code (read from migrations/versions once).
+    """
+    try:
+        applied = db.session.execute(db.select(VERSION_TABLE.c.version_num)).scalars()
+        behind = pending(applied)
+    except SQLAlchemyError:
+        db.session.rollback()
+        if not database_answers():
+            return {"status": "unavailable", "database": "down"}, 503
+        behind = True  # no alembic_version table: no migration has run yet
+    if behind:
+        return {"status": "unavailable", "database": "migrations pending"}, 503
+    return {"status": "ready", "database": "up"}
+
+
+def database_answers():
+    """True when the database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True
+{%- elif cookiecutter.use_sqlalchemy %}
     """Readiness probe: 200 when the database answers, 503 when it does not."""
     try:
         db.session.execute(text("SELECT 1"))

@@ -1,5 +1,12 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
+{%- if not (cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api) %}
 
+# No Flask extension was chosen for this project. To add one, create its object
+# here, one per line (e.g. `cache = Cache()`), and bind it in register_extensions
+# in __init__.py (`cache.init_app(app)`), as the extension's docs show.
+{%- else %}
+
+{% endif -%}
 {% if cookiecutter.use_login -%}
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -41,6 +48,9 @@ class Base(DeclarativeBase):
 {%- endif %}
 
 {% endif %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api %}
+{% else %}
+{% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 db = SQLAlchemy(model_class=Base)
 {% endif -%}

@@ -1,10 +1,12 @@
 """Alembic environment: runs migrations against the Flask app's database."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
 
 config = context.config
 # Keep the app's own loggers working when migrations run inside it.
@@ -17,6 +19,43 @@ config.set_main_option(
     "sqlalchemy.url",
     target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%"),
 )
+
+
+# Several hosts may run `flask db upgrade` at the same moment (the container
+# entrypoint runs it at every start). The first to take this lock migrates; the
+# others wait for it, then find nothing left to do. SQLite needs no lock.
+MIGRATION_LOCK_ID = 7_246_813_901  # any number, the same for every host
+MIGRATION_LOCK_WAIT_SECONDS = 600
+
+
+@contextmanager
+def migration_lock(connection):
+    """Hold a lock on the whole database while the migrations run, where one exists."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        lock = text("SELECT pg_advisory_lock(:id)").bindparams(id=MIGRATION_LOCK_ID)
+        unlock = text("SELECT pg_advisory_unlock(:id)").bindparams(id=MIGRATION_LOCK_ID)
+    elif dialect in {"mysql", "mariadb"}:
+        name = "LEFT(CONCAT('alembic:', DATABASE()), 64)"
+        lock = text(f"SELECT GET_LOCK({name}, :wait)").bindparams(
+            wait=MIGRATION_LOCK_WAIT_SECONDS
+        )
+        unlock = text(f"SELECT RELEASE_LOCK({name})")
+    else:
+        yield
+        return
+    locked = connection.execute(lock).scalar()
+    if dialect != "postgresql" and locked != 1:
+        raise RuntimeError("Another host has been migrating for too long; try again.")
+    # Both locks belong to the session: they outlive this commit and the
+    # migrations' own transactions, and end with the connection at the latest.
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.execute(unlock)
+        connection.commit()
 
 
 def run_migrations_offline():
@@ -43,7 +82,7 @@ def run_migrations_online():
 
     configure_args = current_app.extensions["migrate"].configure_args
     configure_args.setdefault("process_revision_directives", skip_empty_migration)
-    with target_db.engine.connect() as connection:
+    with target_db.engine.connect() as connection, migration_lock(connection):
         context.configure(
             connection=connection,
             target_metadata=target_db.metadata,
