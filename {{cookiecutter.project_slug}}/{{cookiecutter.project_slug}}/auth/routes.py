@@ -99,7 +99,6 @@ def register():
             user = User(email=email, password_hash=password_hash)
             db.session.add(user)
             start_session(user)
-            flash("Welcome! Your account is ready.", "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form)
 
