@@ -175,6 +175,7 @@ def test_every_page_passes_axe(browser, site, viewport):
     check("not-found", "/no-such-page", status=404)
     register(page, f"{viewport}@example.com")
     check("account")
+    check("password", "/auth/password")
     check("home-logged-in", "/")
     assert blocking == {}
     assert tab.close() == []

@@ -14,7 +14,7 @@ from tests.database_servers import SERVERS
 from tests.database_servers import Relay
 
 SECRET_KEY = "0123456789abcdef0123456789abcdef"
-TABLES = {"messages", "users"}
+TABLES = {"messages", "users", "user_sessions"}
 ZOE = "zoë@example.com"
 
 
