@@ -30,6 +30,14 @@ from common import workdir
 sys.path.insert(0, str(TEMPLATE))
 from tests.combinations import SUPPORTED_COMBINATIONS  # noqa: E402
 
+# Measured before issue 20 (template at fabedb2), on this 2-core machine while it
+# was quiet (load 0.5-0.9), with a virtualenv holding only the fullest project's
+# `dev` extra: wall seconds of `python -m pytest -q` (pytest's own figure).
+BEFORE_MEASURED = """\
+before (fabedb2), quiet machine, 2 runs each:
+  default  125 tests  11.1-13.1 s wall (9.8-10.8 s in pytest); 11.7 s CPU (load 3)
+  fullest  164 tests  15.8-16.4 s wall (14.0-14.7 s in pytest)
+  (the template's own environment adds ~1 s start-up: 13.2 and 18.5 s wall)"""
 FULLEST = {"use_api": True, "use_celery": True, "database": "postgresql"}
 MAIN = {"default": {}, "fullest": FULLEST}
 # Extra pytest arguments per column: the whole suite, the fast loop, xdist.
@@ -150,6 +158,7 @@ def main():
         f"wall seconds (CPU seconds), median of {args.rounds} rounds on"
         f" {os.cpu_count()} CPUs; python: {args.python}"
     )
+    print(BEFORE_MEASURED)
     if args.whole_suite:
         whole, _ = timed([sys.executable, "-m", "pytest", "-q"], TEMPLATE)
         print(f"whole template suite (python -m pytest): {whole:.0f} s")

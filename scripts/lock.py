@@ -70,6 +70,7 @@ EXPORT = ["export", "--frozen", "--no-emit-project", "--no-annotate"]
 # Project names checked besides the default: the project's own [[package]] entry
 # sits where its name sorts among the locked packages.
 NAMES = ("aaa_app", "mid_app", "zzz_app")
+SECTION = re.compile(r"^(dependencies|[A-Za-z0-9_-]+) = \[\s*$")
 TAG = re.compile(r"^\{%-\s*(if|elif|else|endif)\b\s*(.*?)\s*%\}$")
 REQUIREMENT = re.compile(r'^\s*"([^"]+)",\s*$')
 
@@ -97,7 +98,7 @@ def requirement_conditions():
     """
     found, stack, section = [], [], None
     for line in (PROJECT / "pyproject.toml").read_text().splitlines():
-        if line.startswith(("dependencies = [", "dev = [")):
+        if SECTION.match(line):
             section = line.split()[0]
             continue
         if section and line.strip() == "]":
@@ -164,9 +165,19 @@ def render(env, name, answers):
     return env.from_string((PROJECT / name).read_text()).render(cookiecutter=answers)
 
 
+def uv_binary():
+    """The uv of this environment (requirements/test.txt pins it), else uv on PATH."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return shutil.which("uv") or "uv"
+    return find_uv_bin()
+
+
 def uv(*args, cwd):
     """Run uv, failing loudly with its output."""
-    done = subprocess.run(["uv", *args], cwd=cwd, capture_output=True, text=True)
+    command = [uv_binary(), *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"uv {' '.join(args)} failed in {cwd}:\n{done.stderr}")
     return done.stdout
@@ -174,11 +185,12 @@ def uv(*args, cwd):
 
 def lock_union(pyprojects, workdir, upgrade):
     """Lock the union of every combination's dependencies; return its uv.lock."""
-    dependencies, dev = set(), set()
+    dependencies, extras = set(), {}
     for text in pyprojects:
         project = tomllib.loads(text)["project"]
         dependencies.update(project["dependencies"])
-        dev.update(project["optional-dependencies"]["dev"])
+        for extra, items in project.get("optional-dependencies", {}).items():
+            extras.setdefault(extra, set()).update(items)
     sample = tomllib.loads(pyprojects[0])["project"]
     lines = [
         "# Every dependency of every answer set: written by scripts/lock.py.",
@@ -191,11 +203,10 @@ def lock_union(pyprojects, workdir, upgrade):
         "]",
         "",
         "[project.optional-dependencies]",
-        "dev = [",
-        *(f'    "{item}",' for item in sorted(dev)),
-        "]",
-        "",
     ]
+    for extra, items in sorted(extras.items()):
+        lines += [f"{extra} = [", *(f'    "{item}",' for item in sorted(items)), "]"]
+    lines.append("")
     union = workdir / "union"
     union.mkdir()
     (union / "pyproject.toml").write_text("\n".join(lines))
@@ -457,15 +468,38 @@ def verify_names(env, space, templates, workdir):
             sys.exit(f"uv rewrites the lock of a project named {slug}")
 
 
-def lock_test_environment(workdir, upgrade):
-    """requirements/test.txt compiled from requirements-dev.txt; return its text."""
+def pins(text):
+    """{name: "name==version"} of a requirements file's pinned lines."""
+    found = re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", text, re.MULTILINE)
+    return {name.lower(): f"{name}=={version}" for name, version in found}
+
+
+def lock_test_environment(workdir, union, upgrade):
+    """requirements/test.txt compiled from requirements-dev.txt; return its text.
+
+    The test suite runs baked projects' tests in this environment, so the packages
+    it shares with the projects get the versions of their lock: the union's pins
+    are uv's preferences (read from the output file), then the previous ones.
+    """
     folder = workdir / "test-environment"
     (folder / "requirements").mkdir(parents=True)
     shutil.copy(TEMPLATE / TEST_INPUT, folder / TEST_INPUT)
-    if (TEMPLATE / TEST_LOCK).exists() and not upgrade:
-        shutil.copy(TEMPLATE / TEST_LOCK, folder / TEST_LOCK)
-    uv(*TEST_COMPILE, *(["--upgrade"] if upgrade else []), cwd=folder)
-    return (folder / TEST_LOCK).read_text()
+    previous = TEMPLATE / TEST_LOCK
+    preferred = {} if upgrade or not previous.exists() else pins(previous.read_text())
+    exported = uv("export", "--frozen", "--no-hashes", "--all-extras", cwd=union)
+    preferred.update(pins(exported))
+    (folder / TEST_LOCK).write_text("\n".join(sorted(preferred.values())) + "\n")
+    uv(*TEST_COMPILE, cwd=folder)
+    text = (folder / TEST_LOCK).read_text()
+    locked, shared = pins(exported), pins(text)
+    differ = sorted(
+        f"{locked[name]} (test suite: {shared[name]})"
+        for name in locked.keys() & shared.keys()
+        if locked[name] != shared[name]
+    )
+    if differ:
+        print("test environment differs from the project locks:", ", ".join(differ))
+    return text
 
 
 def main():
@@ -487,7 +521,9 @@ def main():
         targets = {PROJECT / name: text for name, text in templates.items()}
         for name in ("pyproject.toml", "uv.lock"):
             targets[UNION / name] = (union / name).read_text()
-        targets[TEMPLATE / TEST_LOCK] = lock_test_environment(workdir, options.upgrade)
+        targets[TEMPLATE / TEST_LOCK] = lock_test_environment(
+            workdir, union, options.upgrade
+        )
         stale = [
             path
             for path, text in targets.items()

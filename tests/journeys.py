@@ -90,7 +90,10 @@ class Journey:
                 a.replace("{slug}", self.slug) if isinstance(a, str) else a
                 for a in args
             ]
+            started, done = time.monotonic(), len(self.log)
             getattr(self, f"step_{kind}")(*args)
+            if len(self.log) > done:
+                self.log[-1] += f" ({time.monotonic() - started:.1f} s)"
         return self.log
 
     def sh(self, command, timeout=600):
@@ -186,7 +189,7 @@ class Journey:
                 timeout=120,
                 check=False,
             ).stdout
-        answers = dict(re.findall(r"^(WORKER|WEB) (.*)$", out, re.M))
+        answers = dict(re.findall(r"\b(WORKER|WEB) (.*)$", out, re.M))
         assert answers.get("WORKER") == answers.get("WEB") is not None, out[-2000:]
         self.log.append(f"{command}: {task} -> {answers['WORKER']}")
 

@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from tests.conftest import TEMPLATE
 from tests.conftest import require
 from tests.conftest import run
 
@@ -58,3 +59,28 @@ def test_file_matches_its_schema(cookies, answers, path, schema):
         cwd=result.project_path,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param({}, id="gh-sqlite-docker"),
+        pytest.param({"database": "postgresql", "use_docker": False}, id="gh-pg"),
+        pytest.param({"database": "mysql", "use_celery": True}, id="gh-mysql"),
+    ],
+)
+def test_github_files_pass_zizmor(cookies, answers):
+    zizmor = shutil.which("zizmor")
+    require(zizmor, "zizmor is not installed (pip install zizmor)")
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == 0, result.exception
+    audit = run([zizmor, "--offline", "--no-progress", "."], cwd=result.project_path)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert "No findings to report" in audit.stdout + audit.stderr
+
+
+def test_template_workflow_passes_zizmor():
+    zizmor = shutil.which("zizmor")
+    require(zizmor, "zizmor is not installed (pip install zizmor)")
+    audit = run([zizmor, "--offline", "--no-progress", ".github"], cwd=TEMPLATE)
+    assert audit.returncode == 0, audit.stdout + audit.stderr

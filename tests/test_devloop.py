@@ -160,9 +160,11 @@ def test_devcontainer_fits_compose(cookies_session, answers):
     assert ("db" in base["services"]) == database
     if database:
         assert "db" in base["services"]["web"]["depends_on"]
-    # The dev install, then the schema.
+    # The dev install (the builder stage removed pip), then the schema.
     command = config["postCreateCommand"]
-    assert command.startswith("pip install -e '.[dev]'")
+    assert command.startswith(
+        "python -m ensurepip && python -m pip install -e '.[dev]'"
+    )
     assert ("flask db upgrade" in command) == context["use_migrate"]
     assert ("flask init-db" in command) == (
         context["use_sqlalchemy"] and not context["use_migrate"]

@@ -17,6 +17,7 @@ from tests.conftest import require
 from tests.database_servers import SERVERS
 from tests.journeys import Journey
 from tests.journeys import bake
+from tests.test_celery_worker import redis_answers
 
 CHECKS = [
     ("sh", "ruff check ."),
@@ -227,6 +228,8 @@ def dropped_before_and_after(kind, name):
 
 @pytest.mark.parametrize(("answers", "kind", "journeys"), PROJECTS)
 def test_first_weeks(tmp_path, answers, kind, journeys):
+    if answers.get("use_celery"):
+        require(redis_answers(), "no Redis server answers on 127.0.0.1:6379")
     slug = f"journey_{kind or 'sqlite'}"
     with dropped_before_and_after(kind, slug) as server:
         project, printed = bake(tmp_path, project_slug=slug, **answers)

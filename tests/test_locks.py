@@ -22,7 +22,17 @@ from tests.conftest import TEMPLATE
 from tests.conftest import require
 from tests.conftest import run
 
-UV = shutil.which("uv")
+
+def find_uv():
+    """The uv that scripts/lock.py uses: this environment's, else the one on PATH."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return shutil.which("uv")
+    return find_uv_bin()
+
+
+UV = find_uv()
 PYTHON_VERSIONS = json.loads((TEMPLATE / "cookiecutter.json").read_text())[
     "python_version"
 ]

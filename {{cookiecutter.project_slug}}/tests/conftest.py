@@ -93,8 +93,10 @@ def make_app(folder):
 {%- if cookiecutter.use_migrate %}
         # create_all() built the newest schema: record it as migrated, like
         # `flask db stamp head`, so /readyz sees no pending migration.
+        # (A server database may already hold them, from a module's shared app.)
         with db.engine.begin() as connection:
-            VERSION_TABLE.create(connection)
+            VERSION_TABLE.create(connection, checkfirst=True)
+            connection.execute(VERSION_TABLE.delete())
             heads = revisions()[1]
             connection.execute(
                 VERSION_TABLE.insert(), [{"version_num": head} for head in heads]

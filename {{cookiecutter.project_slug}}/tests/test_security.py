@@ -309,8 +309,11 @@ def test_production_warns_when_limits_are_counted_per_process(
 ):
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
-    for name in ("FLASK_DEBUG", "FLASK_TESTING", "REDIS_URL"):
+    for name in ("FLASK_DEBUG", "FLASK_TESTING"):
         monkeypatch.delenv(name, raising=False)
+{%- if cookiecutter.use_celery %}
+    monkeypatch.delenv("REDIS_URL", raising=False)
+{%- endif %}
     monkeypatch.setenv("FLASK_RATELIMIT_STORAGE_URI", "memory://")
     create_app()
     assert "counted in memory, per process" in caplog.text

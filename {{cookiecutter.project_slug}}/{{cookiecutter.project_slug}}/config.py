@@ -35,6 +35,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": None,
 {%- if cookiecutter.use_login %}
     "REMEMBER_COOKIE_SECURE": None,
+    # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);

@@ -1,6 +1,7 @@
 """Database tables, as SQLAlchemy 2 typed models."""
 
 {% if cookiecutter.use_login -%}
+import re
 import secrets
 {% endif -%}
 from datetime import UTC
@@ -32,6 +33,8 @@ from {{ cookiecutter.project_slug }}.extensions import db
 {%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.extensions import login_manager
 
+# What secrets.token_urlsafe(32) makes: the only shape of a session id.
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
 # A session's last_seen_at is written at most this often, not on every request.
 LAST_SEEN_STEP = timedelta(minutes=5)
 {%- endif %}
@@ -125,7 +128,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password):
         """Store a salted hash of `password` (scrypt unless configured otherwise)."""
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method)
 
     def check_password(self, password):
@@ -175,6 +178,8 @@ class ApiToken(db.Model):
 @login_manager.user_loader
 def load_user(session_id):
     """The user of the UserSession whose id the cookie holds, or None once it ended."""
+    if not SESSION_ID.fullmatch(session_id):
+        return None  # forged: never reaches the database (NUL breaks PostgreSQL)
     record = db.session.get(UserSession, session_id)
     if record is None:
         return None

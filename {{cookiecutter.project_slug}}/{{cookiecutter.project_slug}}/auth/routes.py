@@ -97,10 +97,11 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
-        password_hash = generate_password_hash(form.password.data)
+        # Hashed before the lookup, so a taken email costs the same time.
+        user = User(email=email)
+        user.set_password(form.password.data)
         taken = db.session.execute(db.select(User.id).filter_by(email=email)).first()
         if not taken:
-            user = User(email=email, password_hash=password_hash)
             db.session.add(user)
             start_session(user)
 {%- if cookiecutter.use_mail %}
@@ -127,7 +128,7 @@ def login():
             db.select(User).filter_by(email=email)
         ).scalar_one_or_none()
         if user is None:
-            method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+            method = current_app.config["PASSWORD_HASH_METHOD"]
             check_password_hash(dummy_password_hash(method), form.password.data)
         elif user.check_password(form.password.data):
             start_session(user, remember=form.remember.data)

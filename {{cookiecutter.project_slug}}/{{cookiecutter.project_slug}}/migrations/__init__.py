@@ -4,11 +4,10 @@ Inside the package they are installed with it, so a project installed without -e
 (a wheel, as the container does) can still run `flask db upgrade`.
 """
 
-import ast
 import functools
-import re
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import Column
 from sqlalchemy import MetaData
 from sqlalchemy import String
@@ -22,25 +21,14 @@ VERSION_TABLE = Table(
     MetaData(),
     Column("version_num", String(32), primary_key=True),
 )
-# `revision = "..."` and `down_revision = ...` lines, with or without a type.
-REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
 
 
 @functools.cache
 def revisions():
-    """(every revision id, the newest ones), read from versions/ once per process.
-
-    The files are parsed, not loaded by Alembic, so web workers never import it.
-    """
-    known, parents = set(), set()
-    for path in Path(DIRECTORY, "versions").glob("*.py"):
-        found = dict(REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            continue
-        known.add(ast.literal_eval(found["revision"]))
-        down = ast.literal_eval(found.get("down_revision", "None"))
-        parents.update(down if isinstance(down, tuple | list) else [down])
-    return frozenset(known), frozenset(known - parents)
+    """(every revision id, the newest ones) of this code's migrations, read once."""
+    scripts = ScriptDirectory(DIRECTORY)
+    known = frozenset(script.revision for script in scripts.walk_revisions())
+    return known, frozenset(scripts.get_heads())
 
 
 def pending(applied):
