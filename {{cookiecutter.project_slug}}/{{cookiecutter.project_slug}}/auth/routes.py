@@ -93,10 +93,11 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
-        password_hash = generate_password_hash(form.password.data)
+        # Hashed before the lookup, so a taken email costs the same time.
+        user = User(email=email)
+        user.set_password(form.password.data)
         taken = db.session.execute(db.select(User.id).filter_by(email=email)).first()
         if not taken:
-            user = User(email=email, password_hash=password_hash)
             db.session.add(user)
             start_session(user)
         return redirect(url_for("auth.account"))
