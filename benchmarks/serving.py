@@ -16,6 +16,7 @@ and reported as the median with the range. Load from wrk on 127.0.0.1 only.
 
 import argparse
 import http.client
+import json
 import os
 import re
 import sqlite3
@@ -245,9 +246,11 @@ def ratios(values, baseline):
     """Each round's value divided by the baseline's in that same round.
 
     Comparing within a round cancels the machine's slow and fast spells, which a
-    ratio of the two overall medians would not.
+    ratio of the two overall medians would not. A round where either side served
+    nothing (a stalled run, counted in the report) has no ratio.
     """
-    return [value / base for value, base in zip(values, baseline, strict=True)]
+    pairs = zip(values, baseline, strict=True)
+    return [value / base for value, base in pairs if value and base]
 
 
 def ratio(values, baseline):
@@ -396,9 +399,15 @@ def report(args, starts, rates, errors, memories, recycles):
         "\n\n" + markdown(["Left out of stock", *(f"`{r}`" for r in ROUTES)], rows)
     )
     total_errors = sum(errors.values())
+    stalls = {
+        f"{name} {route}": values.count(0) for (name, route), values in rates.items()
+    }
+    stalls = {key: count for key, count in stalls.items() if count}
     out.append(
         f"wrk socket errors over the run: {total_errors}"
         + (f" ({errors})" if total_errors else "")
+        + f"; runs with no answer at all: {sum(stalls.values())}"
+        + (f" ({stalls}, left out of the ratios)" if stalls else "")
         + "."
     )
     return "\n\n".join(out)
@@ -425,11 +434,40 @@ def main():
     parser.add_argument("--recycle-rounds", type=int, default=3)
     parser.add_argument("--recycle-requests", type=int, default=2300)
     parser.add_argument(
+        "--save", type=Path, help="also write the raw figures to this JSON file"
+    )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        help="print the report of a saved run; measure nothing",
+    )
+    parser.add_argument(
         "--write-readme",
         action="store_true",
         help="put the tables between the serving markers of README.md",
     )
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        for name, value in saved["args"].items():
+            setattr(args, name, value)
+        figures = [
+            saved["starts"],
+            {tuple(key.split(" ", 1)[::-1]): v for key, v in saved["rates"].items()},
+            saved["errors"],
+            saved["memories"],
+            saved["recycles"],
+        ]
+    else:
+        figures = measure(args)
+    text = report(args, *figures)
+    print(text)
+    if args.write_readme:
+        write_readme(text)
+
+
+def measure(args):
+    """Every measurement of this script: cold starts, load, memory, recycles."""
     with workdir() as root:
         prepared = prepare(root)
         starts = cold_starts(
@@ -449,10 +487,17 @@ def main():
             args.recycle_rounds,
             args.recycle_requests,
         )
-    text = report(args, starts, rates, errors, memories, recycles)
-    print(text)
-    if args.write_readme:
-        write_readme(text)
+    if args.save:
+        saved = {
+            "args": {k: v for k, v in vars(args).items() if isinstance(v, int)},
+            "starts": starts,
+            "rates": {f"{route} {name}": v for (name, route), v in rates.items()},
+            "errors": errors,
+            "memories": memories,
+            "recycles": recycles,
+        }
+        args.save.write_text(json.dumps(saved, indent=1))
+    return starts, rates, errors, memories, recycles
 
 
 if __name__ == "__main__":
