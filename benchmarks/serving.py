@@ -183,7 +183,7 @@ def throughput(servers, seconds, rounds, memory_of):
                     errors[name] = errors.get(name, 0) + socket_errors
                 if name in memory_of:
                     master = memory(server.process.pid)
-                    per_worker = [memory(pid) for pid in live(server.workers())]
+                    per_worker = worker_memory(server)
                     memories.setdefault(name, []).append((master, per_worker))
     finally:
         for server in servers.values():
@@ -191,9 +191,15 @@ def throughput(servers, seconds, rounds, memory_of):
     return rates, errors, memories
 
 
-def live(pids):
-    """The processes among `pids` still running (a recycled worker may be gone)."""
-    return [pid for pid in pids if Path(f"/proc/{pid}/smaps_rollup").exists()]
+def worker_memory(server):
+    """memory() of each worker still running (a recycled one may be gone by now)."""
+    figures = []
+    for pid in server.workers():
+        try:
+            figures.append(memory(pid))
+        except OSError:
+            continue
+    return figures
 
 
 def get(port, path):
@@ -404,7 +410,7 @@ def report(args, starts, rates, errors, memories, recycles):
     }
     stalls = {key: count for key, count in stalls.items() if count}
     out.append(
-        f"wrk socket errors over the run: {total_errors}"
+        f"wrk socket errors and non-2xx answers over the run: {total_errors}"
         + (f" ({errors})" if total_errors else "")
         + f"; runs with no answer at all: {sum(stalls.values())}"
         + (f" ({stalls}, left out of the ratios)" if stalls else "")
