@@ -281,10 +281,10 @@ def met(value, target, higher=True):
 def report(args, starts, rates, errors, memories, recycles):
     """The Markdown that README.md quotes: every table of this run."""
     out = []
-    load_avg = os.getloadavg()[0]
+    loads = ", ".join(f"{load:.1f}" for load in args.loads)
     out.append(
-        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} shared cores"
-        f" (load average {load_avg:.1f} at the end), WEB_CONCURRENCY={WORKERS},"
+        f"Measured {args.date} on {os.cpu_count()} shared cores"
+        f" (load average {loads} at the end of each run), WEB_CONCURRENCY={WORKERS},"
         f" the baked gunicorn.conf.py as shipped; wrk with 16 connections for"
         f" {args.seconds} s per app and route, {args.rounds} interleaved rounds."
         " Ratios are medians of per-round ratios, with their range."
@@ -445,7 +445,8 @@ def main():
     parser.add_argument(
         "--from-json",
         type=Path,
-        help="print the report of a saved run; measure nothing",
+        nargs="+",
+        help="print the report of saved runs (their rounds pooled); measure nothing",
     )
     parser.add_argument(
         "--write-readme",
@@ -454,22 +455,38 @@ def main():
     )
     args = parser.parse_args()
     if args.from_json:
-        saved = json.loads(args.from_json.read_text())
-        for name, value in saved["args"].items():
-            setattr(args, name, value)
-        figures = [
-            saved["starts"],
-            {tuple(key.split(" ", 1)[::-1]): v for key, v in saved["rates"].items()},
-            saved["errors"],
-            saved["memories"],
-            saved["recycles"],
-        ]
+        figures = merged(
+            args, [json.loads(path.read_text()) for path in args.from_json]
+        )
     else:
         figures = measure(args)
     text = report(args, *figures)
     print(text)
     if args.write_readme:
         write_readme(text)
+
+
+def merged(args, runs):
+    """The figures of several saved runs as one run with all their rounds."""
+    for name in ("rounds", "cold_rounds", "recycle_rounds"):
+        setattr(args, name, sum(run["args"][name] for run in runs))
+    args.seconds = runs[0]["args"]["seconds"]
+    args.loads = [run["load"] for run in runs]
+    args.date = ", ".join(sorted({run["date"] for run in runs}))
+    figures = [{}, {}, {}, {}, {}]
+    for run in runs:
+        rates = {
+            tuple(key.split(" ", 1)[::-1]): values
+            for key, values in run["rates"].items()
+        }
+        parts = [run["starts"], rates, None, run["memories"], run["recycles"]]
+        for figure, part in zip(figures, parts, strict=True):
+            if part is not None:
+                for key, values in part.items():
+                    figure.setdefault(key, []).extend(values)
+        for key, count in run["errors"].items():
+            figures[2][key] = figures[2].get(key, 0) + count
+    return figures
 
 
 def measure(args):
@@ -493,8 +510,11 @@ def measure(args):
             args.recycle_rounds,
             args.recycle_requests,
         )
+    args.loads, args.date = [os.getloadavg()[0]], time.strftime("%Y-%m-%d")
     if args.save:
         saved = {
+            "load": args.loads[0],
+            "date": args.date,
             "args": {k: v for k, v in vars(args).items() if isinstance(v, int)},
             "starts": starts,
             "rates": {f"{route} {name}": v for (name, route), v in rates.items()},
