@@ -223,7 +223,8 @@ def recycle_costs(servers, rounds, requests):
     One worker, `requests` sequential GETs on /healthz: with max_requests as
     shipped (1000 + up to 100 of jitter) the worker is replaced at least twice.
     The error log counts the boots; that many slowest requests, less the median
-    request, are the wait from the old worker's exit to the new one's answer.
+    request, are the waits from the old worker's last answer to the new one's first
+    (its exit, the master's fork, the new worker's start).
     """
     costs = {name: [] for name in servers}
     for index in range(rounds):
@@ -387,7 +388,8 @@ def report(args, starts, rates, errors, memories, recycles):
             ],
             rows,
         )
-        + "\n\nOne recycle, from the old worker's exit to the new worker's answer"
+        + "\n\nOne recycle, the wait of a request from the old worker's last answer"
+        " to the new one's first"
         f" (1 worker, median over recycles): {recycle_line}."
     )
     rows = []
