@@ -14,8 +14,6 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 APPS = Path(__file__).resolve().parent / "apps"
-# The same gunicorn settings for every app measured side by side.
-GUNICORN_SETTINGS = Path(__file__).resolve().parent / "gunicorn_settings.py"
 SECRET = "benchmark-secret-key-0123456789abcdef"
 
 
@@ -64,9 +62,16 @@ def app_env(project, **extra):
 
 
 class Gunicorn:
-    """A gunicorn server on loopback, started and stopped around a measurement."""
+    """A gunicorn server on loopback, started and stopped around a measurement.
 
-    def __init__(self, app, cwd, env):
+    `config` is the gunicorn.conf.py to read, `app` the app given on the command
+    line (a positional app wins over the config's `wsgi_app`). Only the address is
+    set on the command line, plus `extra` flags where a measurement says so.
+    The access log (the config's "-", standard output) goes to /dev/null and the
+    error log to a file, so neither can fill a pipe and stall the server.
+    """
+
+    def __init__(self, app, cwd, env, config, extra=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = [
@@ -74,40 +79,59 @@ class Gunicorn:
             "-m",
             "gunicorn",
             "--config",
-            str(GUNICORN_SETTINGS),
+            str(config),
             "--bind",
             f"127.0.0.1:{self.port}",
+            *extra,
             app,
         ]
-        self.cwd, self.env, self.process = cwd, env, None
+        self.cwd, self.process = cwd, None
+        # Each server its own runtime folder: gunicorn's control socket lives there.
+        self.runtime = tempfile.TemporaryDirectory(prefix="foundry-gunicorn-")
+        self.env = {**env, "XDG_RUNTIME_DIR": self.runtime.name}
+        self.errorlog = Path(self.runtime.name) / "error.log"
 
-    def start(self):
-        """Start the server; return seconds until the first 200 on /healthz."""
+    def start(self, path="/healthz"):
+        """Start the server; return seconds until the first 200 on `path`."""
         started = time.perf_counter()
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=self.cwd,
-            env=self.env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with open(self.errorlog, "ab") as errors:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=self.cwd,
+                env=self.env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
         deadline = started + 60
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())
+                raise RuntimeError(self.errorlog.read_text())
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                with urllib.request.urlopen(self.url + path, timeout=1) as r:
                     if r.status == 200:
                         return time.perf_counter() - started
             except OSError:
                 time.sleep(0.005)
-        raise RuntimeError("no 200 on /healthz within 60 s")
+        self.stop()
+        raise RuntimeError(f"no 200 on {path} within 60 s")
+
+    def workers(self):
+        """Process ids of the master's children: the workers."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(child) for child in children.split()]
 
     def stop(self):
         """Stop the server and wait for it."""
+        if self.process is None or self.process.poll() is not None:
+            return
         os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
     def __enter__(self):
         self.start()
@@ -117,8 +141,26 @@ class Gunicorn:
         self.stop()
 
 
+def memory(pid):
+    """(RSS, PSS, USS) of a process in MiB, from /proc/<pid>/smaps_rollup.
+
+    USS, the unique set, is the memory only this process holds (its private
+    pages): what another worker costs. PSS shares each shared page among its users.
+    """
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        fields[name.rstrip(":")] = int(value) / 1024
+    uss = fields["Private_Clean"] + fields["Private_Dirty"]
+    return fields["Rss"], fields["Pss"], uss
+
+
 def load(url, seconds, connections=16, threads=2):
-    """Requests per second on `url` from wrk, bounded in time, loopback only."""
+    """(requests per second, errors) on `url` from wrk, loopback only.
+
+    Socket errors (a connection reset while a worker is replaced) and answers
+    other than 2xx are counted, to be reported beside the figures.
+    """
     wrk = shutil.which("wrk")
     if not wrk:
         raise SystemExit("wrk is needed for throughput: apt-get install wrk")
@@ -127,14 +169,18 @@ def load(url, seconds, connections=16, threads=2):
         capture_output=True,
         text=True,
         check=True,
+        timeout=seconds + 60,
     ).stdout
-    errors = [
-        line for line in out.splitlines() if "Non-2xx" in line or "errors" in line
-    ]
-    if errors:
-        raise RuntimeError(f"wrk saw errors on {url}: {errors}")
+    errors = 0
+    for line in out.splitlines():
+        if line.strip().startswith("Non-2xx"):
+            errors += int(line.split()[-1])
+        if line.strip().startswith("Socket errors:"):
+            errors += sum(
+                int(part.split()[-1]) for part in line.split(":")[1].split(",")
+            )
     line = next(line for line in out.splitlines() if line.startswith("Requests/sec:"))
-    return float(line.split()[1])
+    return float(line.split()[1]), errors
 
 
 def table(rows, headers):

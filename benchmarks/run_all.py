@@ -1,7 +1,9 @@
 """Run every benchmark and print its table: the figures README.md records."""
 
+import argparse
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -9,11 +11,25 @@ SCRIPTS = ["bake_time.py", "serving.py", "import_time.py", "test_time.py"]
 
 
 def main():
-    """Run each benchmark script in turn with the arguments given to this one."""
+    """Run each benchmark script in turn; time the whole run."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help="let serving.py write its tables into README.md",
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
     for script in SCRIPTS:
+        extra = (
+            ["--write-readme"] if args.write_readme and script == "serving.py" else []
+        )
         print(f"## {script}", flush=True)
-        subprocess.run([sys.executable, str(HERE / script)], cwd=HERE, check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / script), *extra], cwd=HERE, check=True
+        )
         print(flush=True)
+    print(f"run_all.py: {time.perf_counter() - started:.0f} s in all", flush=True)
 
 
 if __name__ == "__main__":
