@@ -17,8 +17,7 @@ from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
 {%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
-from {{ cookiecutter.project_slug }}.migrations import revisions
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE, revisions
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 

@@ -13,10 +13,7 @@ from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.models import ApiToken
-from {{ cookiecutter.project_slug }}.models import Note
-from {{ cookiecutter.project_slug }}.models import User
-from {{ cookiecutter.project_slug }}.models import utcnow
+from {{ cookiecutter.project_slug }}.models import ApiToken, Note, User, utcnow
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
 

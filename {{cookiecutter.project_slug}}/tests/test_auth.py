@@ -4,8 +4,7 @@ import pytest
 
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import User
-from {{ cookiecutter.project_slug }}.models import UserSession
+from {{ cookiecutter.project_slug }}.models import User, UserSession
 
 
 def test_register_creates_a_logged_in_user(client, auth, app):

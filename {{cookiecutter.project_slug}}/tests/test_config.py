@@ -5,11 +5,15 @@ from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from {{ cookiecutter.project_slug }} import create_app
+{%- if (cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite") or cookiecutter.use_sqlalchemy %}
+from {{ cookiecutter.project_slug }}.config import (
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
-from {{ cookiecutter.project_slug }}.config import SQLITE_FILENAME
+    SQLITE_FILENAME,
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
-from {{ cookiecutter.project_slug }}.config import database_url
+    database_url,
+{%- endif %}
+)
 {%- endif %}
 
 GOOD_KEY = "0123456789abcdef0123456789abcdef"

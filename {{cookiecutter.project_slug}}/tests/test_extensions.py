@@ -6,15 +6,13 @@ there as its docs show, and check that it does what those docs promise.
 
 from flask import Blueprint
 {%- if cookiecutter.use_login %}
-from flask_login import login_user
-from flask_login import logout_user
+from flask_login import login_user, logout_user
 {%- endif %}
 from flask_wtf import FlaskForm
 {%- if cookiecutter.use_login %}
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.extensions import limiter
+from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import User
 {%- endif %}
 

@@ -4,13 +4,14 @@ import re
 import time
 
 import pytest
-from itsdangerous import TimestampSigner
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }} import (
+    create_app,
 {%- if cookiecutter.use_celery %}
-from {{ cookiecutter.project_slug }} import mailer
+    mailer,
 {%- endif %}
+)
 from {{ cookiecutter.project_slug }}.auth import emails
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.mailer import send_mail

@@ -4,10 +4,12 @@
 from {{ cookiecutter.project_slug }} import create_app
 {% endif -%}
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Message
+from {{ cookiecutter.project_slug }}.models import (
+    Message,
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.models import User
+    User,
 {%- endif %}
+)
 
 
 def test_message_round_trip_keeps_non_ascii_text(app):

@@ -3,8 +3,7 @@
 import re
 
 import pytest
-from flask import abort
-from flask import session
+from flask import abort, session
 from werkzeug.exceptions import TooManyRequests
 
 from {{ cookiecutter.project_slug }} import create_app

@@ -2,8 +2,7 @@
 
 import os
 
-from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }} import tasks
+from {{ cookiecutter.project_slug }} import create_app, tasks
 from {{ cookiecutter.project_slug }}.tasks import ping
 
 

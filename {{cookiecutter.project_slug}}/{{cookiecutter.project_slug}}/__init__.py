@@ -1,9 +1,11 @@
 """Application factory: builds and wires the Flask app."""
 
-from flask import Flask
+from flask import (
+    Flask,
 {%- if cookiecutter.use_debugtoolbar %}
-from flask import request
+    request,
 {%- endif %}
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 {% if cookiecutter.use_migrate -%}
@@ -23,28 +25,34 @@ from {{ cookiecutter.project_slug }}.commands import init_db_command
 {% endif -%}
 from {{ cookiecutter.project_slug }}.config import configure
 from {{ cookiecutter.project_slug }}.errors.handlers import bp as errors_bp
+{%- if cookiecutter.use_api or cookiecutter.use_wtf or cookiecutter.use_sqlalchemy or cookiecutter.use_login or cookiecutter.use_mail or cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.extensions import (
 {%- if cookiecutter.use_api %}
-from {{ cookiecutter.project_slug }}.extensions import api
+    api,
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
-from {{ cookiecutter.project_slug }}.extensions import csrf
+    csrf,
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
-from {{ cookiecutter.project_slug }}.extensions import db
+    db,
 {%- endif %}
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.extensions import limiter
-from {{ cookiecutter.project_slug }}.extensions import login_manager
+    limiter,
+    login_manager,
 {%- endif %}
 {%- if cookiecutter.use_mail %}
-from {{ cookiecutter.project_slug }}.extensions import mail
+    mail,
 {%- endif %}
 {%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }}.extensions import migrate
+    migrate,
+{%- endif %}
+)
 {%- endif %}
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
-from {{ cookiecutter.project_slug }}.security import SecurityHeaders
-from {{ cookiecutter.project_slug }}.security import refuse_undecodable_query
+from {{ cookiecutter.project_slug }}.security import (
+    SecurityHeaders,
+    refuse_undecodable_query,
+)
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
 {%- endif %}

@@ -1,7 +1,6 @@
 """Outgoing mail: text and HTML rendered from templates/mail/, sent by Flask-Mailman."""
 
-from flask import current_app
-from flask import render_template
+from flask import current_app, render_template
 {%- if not cookiecutter.use_celery %}
 from flask_mailman import EmailMultiAlternatives
 {%- endif %}

@@ -4,34 +4,43 @@
 import re
 import secrets
 {% endif -%}
-from datetime import UTC
-from datetime import datetime
+from datetime import (
+    UTC,
+    datetime,
 {%- if cookiecutter.use_login %}
-from datetime import timedelta
+    timedelta,
 {%- endif %}
+)
 
 {% if cookiecutter.use_login -%}
 from flask import current_app
 from flask_login import UserMixin
 {% endif -%}
-from sqlalchemy import DateTime
+from sqlalchemy import (
+    DateTime,
 {%- if cookiecutter.use_login %}
-from sqlalchemy import ForeignKey
+    ForeignKey,
 {%- endif %}
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped
-from sqlalchemy.orm import mapped_column
+    String,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    mapped_column,
 {%- if cookiecutter.use_login %}
-from sqlalchemy.orm import relationship
+    relationship,
 {%- endif %}
+)
 {%- if cookiecutter.use_login %}
-from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 {%- endif %}
 
-from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.extensions import (
+    db,
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.extensions import login_manager
+    login_manager,
+{%- endif %}
+)
+{%- if cookiecutter.use_login %}
 
 # What secrets.token_urlsafe(32) makes: the only shape of a session id.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")

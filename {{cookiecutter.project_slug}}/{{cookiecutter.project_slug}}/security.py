@@ -1,7 +1,6 @@
 """Security headers on every response, and requests refused before any view."""
 
-from flask import abort
-from flask import request
+from flask import abort, request
 
 # Our pages load their CSS and scripts from /static only, with nothing inline,
 # so the policy can forbid everything else. Loosen it here if a page needs more;

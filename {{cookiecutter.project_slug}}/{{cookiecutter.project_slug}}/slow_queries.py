@@ -2,8 +2,7 @@
 
 import time
 
-from flask import has_request_context
-from flask import request
+from flask import has_request_context, request
 from sqlalchemy import event
 
 from {{ cookiecutter.project_slug }}.extensions import db

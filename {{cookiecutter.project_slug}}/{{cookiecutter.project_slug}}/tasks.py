@@ -2,9 +2,7 @@
 
 import functools
 
-from celery import Celery
-from celery import Task
-from celery import shared_task
+from celery import Celery, Task, shared_task
 {%- if cookiecutter.use_mail %}
 from flask_mailman import EmailMultiAlternatives
 {%- endif %}

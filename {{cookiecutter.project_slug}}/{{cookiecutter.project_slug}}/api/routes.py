@@ -5,40 +5,41 @@ import hashlib
 import hmac
 from functools import wraps
 {% endif -%}
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
-{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
-from flask import current_app
-{% endif -%}
 {% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
-from flask import g
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
-from flask import request
+from flask import g, request
+{% elif cookiecutter.use_sqlalchemy -%}
+from flask import current_app, request
 {% endif -%}
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import (
+    Blueprint,
 {%- if cookiecutter.use_sqlalchemy %}
-from flask_smorest import abort
+    abort,
 {%- endif %}
+)
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
-from {{ cookiecutter.project_slug }}.api.schemas import HealthSchema
+from {{ cookiecutter.project_slug }}.api.schemas import (
+    HealthSchema,
 {%- if cookiecutter.use_sqlalchemy %}
-from {{ cookiecutter.project_slug }}.api.schemas import NotePageSchema
-from {{ cookiecutter.project_slug }}.api.schemas import NotePatchSchema
-from {{ cookiecutter.project_slug }}.api.schemas import NoteSchema
-from {{ cookiecutter.project_slug }}.api.schemas import PageArgsSchema
+    NotePageSchema,
+    NotePatchSchema,
+    NoteSchema,
+    PageArgsSchema,
 {%- endif %}
-from {{ cookiecutter.project_slug }}.api.schemas import VersionSchema
+    VersionSchema,
+)
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.api.tokens import create_token_command
-from {{ cookiecutter.project_slug }}.api.tokens import list_tokens_command
-from {{ cookiecutter.project_slug }}.api.tokens import revoke_token_command
-from {{ cookiecutter.project_slug }}.api.tokens import token_required
+from {{ cookiecutter.project_slug }}.api.tokens import (
+    create_token_command,
+    list_tokens_command,
+    revoke_token_command,
+    token_required,
+)
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db

@@ -4,13 +4,17 @@
 from datetime import UTC
 {%- endif %}
 
-from marshmallow import Schema
+from marshmallow import (
+    Schema,
 {%- if cookiecutter.use_sqlalchemy %}
-from marshmallow import ValidationError
+    ValidationError,
 {%- endif %}
-from marshmallow import fields
+    fields,
 {%- if cookiecutter.use_sqlalchemy %}
-from marshmallow import validate
+    validate,
+{%- endif %}
+)
+{%- if cookiecutter.use_sqlalchemy %}
 
 # No control characters but tab and newline; documented as the field's pattern.
 NO_CONTROL_CHARACTERS = validate.Regexp(

@@ -6,17 +6,12 @@ from datetime import timedelta
 from functools import wraps
 
 import click
-from flask import current_app
-from flask import g
-from flask import request
+from flask import current_app, g, request
 from flask.cli import with_appcontext
 from flask_smorest import abort
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import ApiToken
-from {{ cookiecutter.project_slug }}.models import User
-from {{ cookiecutter.project_slug }}.models import as_utc
-from {{ cookiecutter.project_slug }}.models import utcnow
+from {{ cookiecutter.project_slug }}.models import ApiToken, User, as_utc, utcnow
 
 MINUTE = "%Y-%m-%d %H:%M UTC"
 

@@ -2,10 +2,8 @@
 
 import hashlib
 
-from flask import current_app
-from flask import url_for
-from itsdangerous import BadSignature
-from itsdangerous import URLSafeTimedSerializer
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.mailer import send_mail

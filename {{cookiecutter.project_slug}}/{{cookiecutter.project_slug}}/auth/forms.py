@@ -3,15 +3,8 @@
 from flask import current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
-from wtforms import EmailField
-from wtforms import PasswordField
-from wtforms import SubmitField
-from wtforms.validators import DataRequired
-from wtforms.validators import Email
-from wtforms.validators import EqualTo
-from wtforms.validators import Length
-from wtforms.validators import ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from zxcvbn import zxcvbn
 
 from {{ cookiecutter.project_slug }}.main.forms import printable

@@ -1,28 +1,26 @@
 """Views of the auth blueprint that mail a link: password reset, address confirmation."""
 
-from flask import current_app
-from flask import flash
-from flask import redirect
-from flask import render_template
-from flask import url_for
-from flask_login import current_user
-from flask_login import login_required
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
-from {{ cookiecutter.project_slug }}.auth.emails import send_confirmation
-from {{ cookiecutter.project_slug }}.auth.emails import send_reset
-from {{ cookiecutter.project_slug }}.auth.emails import user_of_confirm_token
-from {{ cookiecutter.project_slug }}.auth.emails import user_of_reset_token
-from {{ cookiecutter.project_slug }}.auth.forms import ResetPasswordForm
-from {{ cookiecutter.project_slug }}.auth.forms import ResetRequestForm
-from {{ cookiecutter.project_slug }}.auth.routes import bp
-from {{ cookiecutter.project_slug }}.auth.routes import end_sessions
-from {{ cookiecutter.project_slug }}.auth.routes import normalize_email
-from {{ cookiecutter.project_slug }}.auth.routes import start_session
-from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.extensions import limiter
-from {{ cookiecutter.project_slug }}.models import User
-from {{ cookiecutter.project_slug }}.models import UserSession
-from {{ cookiecutter.project_slug }}.models import utcnow
+from {{ cookiecutter.project_slug }}.auth.emails import (
+    send_confirmation,
+    send_reset,
+    user_of_confirm_token,
+    user_of_reset_token,
+)
+from {{ cookiecutter.project_slug }}.auth.forms import (
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from {{ cookiecutter.project_slug }}.auth.routes import (
+    bp,
+    end_sessions,
+    normalize_email,
+    start_session,
+)
+from {{ cookiecutter.project_slug }}.extensions import db, limiter
+from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
 
 RESET_SENT = (
     "If an account uses that address, we have mailed it a link to choose a new"

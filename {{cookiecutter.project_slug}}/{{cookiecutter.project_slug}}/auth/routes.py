@@ -3,32 +3,32 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint
-from flask import current_app
-from flask import flash
-from flask import redirect
-from flask import render_template
-from flask import request
-from flask import session
-from flask import url_for
-from flask_login import current_user
-from flask_login import login_required
-from flask_login import login_user
-from flask_login import logout_user
-from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
 {% if cookiecutter.use_mail -%}
-from {{ cookiecutter.project_slug }}.auth.emails import send_already_registered
-from {{ cookiecutter.project_slug }}.auth.emails import send_confirmation
+from {{ cookiecutter.project_slug }}.auth.emails import (
+    send_already_registered,
+    send_confirmation,
+)
 {% endif -%}
-from {{ cookiecutter.project_slug }}.auth.forms import LoginForm
-from {{ cookiecutter.project_slug }}.auth.forms import PasswordChangeForm
-from {{ cookiecutter.project_slug }}.auth.forms import RegistrationForm
-from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.extensions import limiter
-from {{ cookiecutter.project_slug }}.models import User
-from {{ cookiecutter.project_slug }}.models import UserSession
+from {{ cookiecutter.project_slug }}.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    RegistrationForm,
+)
+from {{ cookiecutter.project_slug }}.extensions import db, limiter
+from {{ cookiecutter.project_slug }}.models import User, UserSession
 
 bp = Blueprint("auth", __name__)
 

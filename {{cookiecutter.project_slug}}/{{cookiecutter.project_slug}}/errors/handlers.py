@@ -1,30 +1,37 @@
 """Error pages for the whole site, in place of Werkzeug's bare ones."""
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
 {%- if cookiecutter.use_sqlalchemy %}
-from flask import current_app
+    current_app,
 {%- endif %}
-from flask import render_template
+    render_template,
 {%- if cookiecutter.use_api %}
-from flask import request
+    request,
 {%- endif %}
+)
 {%- if cookiecutter.use_wtf %}
 from flask_wtf.csrf import CSRFError
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy.exc import OperationalError
 {%- endif %}
+{%- if cookiecutter.use_api or cookiecutter.use_sqlalchemy %}
+from werkzeug.exceptions import (
 {%- if cookiecutter.use_api %}
-from werkzeug.exceptions import HTTPException
+    HTTPException,
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
-from werkzeug.exceptions import ServiceUnavailable
+    ServiceUnavailable,
+{%- endif %}
+)
 {%- endif %}
 
-{% if cookiecutter.use_api -%}
+{% if cookiecutter.use_api and cookiecutter.use_sqlalchemy -%}
+from {{ cookiecutter.project_slug }}.extensions import api, db
+{% elif cookiecutter.use_api -%}
 from {{ cookiecutter.project_slug }}.extensions import api
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
+{% elif cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.extensions import db
 {% endif -%}
 {% if cookiecutter.use_api or cookiecutter.use_sqlalchemy %}

@@ -1,12 +1,8 @@
 """Forms of the main blueprint."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms import SubmitField
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
-from wtforms.validators import Length
-from wtforms.validators import ValidationError
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 # Tab and line breaks may appear in a message body; no other control character.
 ALLOWED_CONTROLS = "\t\n\r"

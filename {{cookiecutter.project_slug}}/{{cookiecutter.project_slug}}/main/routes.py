@@ -1,34 +1,34 @@
 """Views of the main blueprint."""
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
 {%- if cookiecutter.use_wtf and not cookiecutter.use_sqlalchemy %}
-from flask import current_app
+    current_app,
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
-from flask import flash
-from flask import redirect
+    flash,
+    redirect,
 {%- endif %}
-from flask import render_template
+    render_template,
 {%- if cookiecutter.use_wtf %}
-from flask import url_for
+    url_for,
 {%- endif %}
+)
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 {%- endif %}
 
-{% if cookiecutter.use_sqlalchemy -%}
-from {{ cookiecutter.project_slug }}.extensions import db
-{% endif -%}
 {% if cookiecutter.use_login -%}
-from {{ cookiecutter.project_slug }}.extensions import limiter
+from {{ cookiecutter.project_slug }}.extensions import db, limiter
+{% elif cookiecutter.use_sqlalchemy -%}
+from {{ cookiecutter.project_slug }}.extensions import db
 {% endif -%}
 {% if cookiecutter.use_wtf -%}
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
 {% endif -%}
 {% if cookiecutter.use_migrate -%}
-from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
-from {{ cookiecutter.project_slug }}.migrations import pending
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE, pending
 {% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.models import Message

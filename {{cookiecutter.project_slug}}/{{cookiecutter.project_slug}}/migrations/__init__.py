@@ -8,10 +8,7 @@ import functools
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column
-from sqlalchemy import MetaData
-from sqlalchemy import String
-from sqlalchemy import Table
+from sqlalchemy import Column, MetaData, String, Table
 
 # Where Flask-Migrate finds alembic.ini, env.py and versions/.
 DIRECTORY = str(Path(__file__).resolve().parent)
