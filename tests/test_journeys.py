@@ -32,7 +32,7 @@ FIRST_DAY_BY_THE_README = [
     ("readme", "Install"),
     ("readme", "Set up the database"),
     ("readme", "Run"),
-    ("readme", "Test"),
+    ("readme", "Develop"),
 ]
 
 # A column on a model and a new model, migrated; the project's own checks pass.
