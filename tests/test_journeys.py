@@ -173,7 +173,7 @@ A_TASK_ON_THE_WORKER = [
     (
         "edit",
         "{slug}/tasks.py",
-        "from celery import shared_task",
+        "from celery import ",
         "from flask import current_app\n",
     ),
     (
