@@ -325,7 +325,9 @@ backend web
         return self.logs[host].read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests between these on the same
+# worker, and a module-scoped cluster would be torn down and rebuilt in between.
+@pytest.fixture(scope="session")
 def cluster():
     """Bake once, build the network, start everything; stop it all afterwards."""
     problem = missing_prerequisite()
