@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import EmailField
+from wtforms import Field
 from wtforms import PasswordField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
@@ -25,19 +26,19 @@ ZXCVBN_MAX_LENGTH = 72
 MIN_PASSWORD_SCORE = 3
 
 
-def strip_whitespace(value):
+def strip_whitespace(value: str | None) -> str | None:
     """Drop spaces around a typed value, as people paste them by accident."""
     return value.strip() if isinstance(value, str) else value
 
 
-def known_words(form):
+def known_words(form: FlaskForm) -> list[str]:
     """What names the user: a password made from it is easy to guess."""
     if "email" in form:
-        return [form.email.data or ""]
+        return [form["email"].data or ""]
     return [current_user.email] if current_user.is_authenticated else []
 
 
-def new_password(form, field):
+def new_password(form: FlaskForm, field: Field) -> None:
     """NIST SP 800-63B: long enough, and not a commonly used or guessable password."""
     password = field.data or ""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -54,7 +55,7 @@ def new_password(form, field):
         )
 
 
-def confirm_password():
+def confirm_password() -> PasswordField:
     """The second copy of the new password must match the first."""
     return PasswordField(
         "Confirm password",

@@ -1,6 +1,7 @@
 """Forms of the main blueprint."""
 
 from flask_wtf import FlaskForm
+from wtforms import Field
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
@@ -12,7 +13,7 @@ from wtforms.validators import ValidationError
 ALLOWED_CONTROLS = "\t\n\r"
 
 
-def printable(form, field):
+def printable(form: FlaskForm, field: Field) -> None:
     """Refuse NUL, escape codes and other control characters (databases choke)."""
     text = field.data or ""
     if any(ord(c) < 32 and c not in ALLOWED_CONTROLS or ord(c) == 127 for c in text):

@@ -7,6 +7,7 @@ Inside the package they are installed with it, so a project installed without -e
 import ast
 import functools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import Column
@@ -27,12 +28,13 @@ REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", 
 
 
 @functools.cache
-def revisions():
+def revisions() -> tuple[frozenset[str], frozenset[str]]:
     """(every revision id, the newest ones), read from versions/ once per process.
 
     The files are parsed, not loaded by Alembic, so web workers never import it.
     """
-    known, parents = set(), set()
+    known: set[str] = set()
+    parents: set[str | None] = set()
     for path in Path(DIRECTORY, "versions").glob("*.py"):
         found = dict(REVISION_LINE.findall(path.read_text(encoding="utf-8")))
         if "revision" not in found:
@@ -43,12 +45,12 @@ def revisions():
     return frozenset(known), frozenset(known - parents)
 
 
-def pending(applied):
+def pending(applied: Iterable[str]) -> bool:
     """True when a database at revisions `applied` lacks a migration of this code.
 
     A database at a revision this code does not know (newer code migrated it,
     during a rolling deploy) is not behind: this code cannot judge it.
     """
     known, heads = revisions()
-    applied = set(applied)
-    return applied != heads and applied <= known
+    revisions_applied = set(applied)
+    return revisions_applied != heads and revisions_applied <= known
