@@ -1,6 +1,9 @@
 """Registering, logging in and out, and who may see the account page."""
 
 import pytest
+from conftest import AuthActions
+from flask import Flask
+from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -8,7 +11,7 @@ from {{ cookiecutter.project_slug }}.models import User
 from {{ cookiecutter.project_slug }}.models import UserSession
 
 
-def test_register_creates_a_logged_in_user(client, auth, app):
+def test_register_creates_a_logged_in_user(client: FlaskClient, auth: AuthActions, app: Flask) -> None:
     assert client.get("/auth/register").status_code == 200
     response = auth.register(email=" Ada@Example.com ")
     assert response.status_code == 302
@@ -30,7 +33,7 @@ def test_register_creates_a_logged_in_user(client, auth, app):
         ({"email": "a@example.com", "password": "x" * 129}, "password", b"at most"),
     ],
 )
-def test_register_validates_input(client, data, field, message):
+def test_register_validates_input(client: FlaskClient, data: dict[str, str], field: str, message: bytes) -> None:
     data["confirm_password"] = data["password"]
     response = client.post("/auth/register", data=data)
     assert response.status_code == 200
@@ -38,7 +41,7 @@ def test_register_validates_input(client, data, field, message):
     assert f'id="{field}-errors"'.encode() in response.data
 
 
-def test_register_requires_matching_passwords(client):
+def test_register_requires_matching_passwords(client: FlaskClient) -> None:
     response = client.post(
         "/auth/register",
         data={
@@ -63,7 +66,7 @@ def test_register_requires_matching_passwords(client):
         "hunter2hunter2",
     ],
 )
-def test_register_refuses_common_passwords(client, password):
+def test_register_refuses_common_passwords(client: FlaskClient, password: str) -> None:
     response = client.post(
         "/auth/register",
         data={
@@ -78,7 +81,7 @@ def test_register_refuses_common_passwords(client, password):
 
 
 @pytest.mark.parametrize("length", [12, 64, 128])
-def test_register_accepts_long_uncommon_passwords(client, app, length):
+def test_register_accepts_long_uncommon_passwords(client: FlaskClient, app: Flask, length: int) -> None:
     password = ("vX9#qL2!mR7$ " * 10)[:length]
     response = client.post(
         "/auth/register",
@@ -93,7 +96,7 @@ def test_register_accepts_long_uncommon_passwords(client, app, length):
         assert db.session.execute(db.select(User)).scalar_one().check_password(password)
 
 
-def test_taken_email_answers_like_a_new_one(app, auth):
+def test_taken_email_answers_like_a_new_one(app: Flask, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     first = app.test_client().post(
@@ -120,7 +123,7 @@ def test_taken_email_answers_like_a_new_one(app, auth):
         assert ada.scalar_one().check_password("correct horse")
 
 
-def test_login_and_logout(client, auth):
+def test_login_and_logout(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     assert client.get("/auth/login").status_code == 200
@@ -135,7 +138,7 @@ def test_login_and_logout(client, auth):
     assert client.get("/auth/account").status_code == 302
 
 
-def test_remember_me_outlives_the_session_until_logout(client, auth):
+def test_remember_me_outlives_the_session_until_logout(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     client.post(
@@ -158,7 +161,7 @@ def test_remember_me_outlives_the_session_until_logout(client, auth):
         ("nobody@example.com", "correct horse"),
     ],
 )
-def test_login_failure_looks_the_same_for_any_cause(client, auth, email, password):
+def test_login_failure_looks_the_same_for_any_cause(client: FlaskClient, auth: AuthActions, email: str, password: str) -> None:
     auth.register()
     auth.logout()
     response = auth.login(email=email, password=password)
@@ -166,13 +169,13 @@ def test_login_failure_looks_the_same_for_any_cause(client, auth, email, passwor
     assert b"Invalid email or password." in response.data
 
 
-def test_account_page_requires_login(client):
+def test_account_page_requires_login(client: FlaskClient) -> None:
     response = client.get("/auth/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login?next=")
 
 
-def test_login_follows_a_local_next(client, auth):
+def test_login_follows_a_local_next(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     response = client.post(
@@ -194,7 +197,7 @@ def test_login_follows_a_local_next(client, auth):
         "",
     ],
 )
-def test_login_never_redirects_off_site(client, auth, target):
+def test_login_never_redirects_off_site(client: FlaskClient, auth: AuthActions, target: str) -> None:
     auth.register()
     auth.logout()
     response = client.post(
@@ -206,22 +209,26 @@ def test_login_never_redirects_off_site(client, auth, target):
     assert not is_safe_next(target)
 
 
-def test_logged_in_user_skips_register_and_login(client, auth):
+def test_logged_in_user_skips_register_and_login(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     assert client.get("/auth/register").headers["Location"] == "/auth/account"
     assert client.get("/auth/login").headers["Location"] == "/auth/account"
 
 
-def test_logout_needs_post(client):
+def test_logout_needs_post(client: FlaskClient) -> None:
     assert client.get("/auth/logout").status_code == 405
 
 
-def logged_in(client):
+def logged_in(client: FlaskClient) -> bool:
     """True when the client's cookies still open the account page."""
     return client.get("/auth/account").status_code == 200
 
 
-def copy_cookies(source, target, names=("session", "remember_token")):
+def copy_cookies(
+    source: FlaskClient,
+    target: FlaskClient,
+    names: tuple[str, ...] = ("session", "remember_token"),
+) -> None:
     """Give `target` the cookies of `source`, as a thief who copied them would."""
     for name in names:
         cookie = source.get_cookie(name)
@@ -229,7 +236,7 @@ def copy_cookies(source, target, names=("session", "remember_token")):
             target.set_cookie(name, cookie.value)
 
 
-def test_login_starts_a_fresh_session(client, auth):
+def test_login_starts_a_fresh_session(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     with client.session_transaction() as data:
@@ -240,7 +247,7 @@ def test_login_starts_a_fresh_session(client, auth):
         assert data["_user_id"] != "1"
 
 
-def test_copied_cookies_stop_working_at_logout(app, client, auth):
+def test_copied_cookies_stop_working_at_logout(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     client.post(
@@ -260,7 +267,7 @@ def test_copied_cookies_stop_working_at_logout(app, client, auth):
         assert db.session.execute(db.select(UserSession)).first() is None
 
 
-def test_logout_everywhere_ends_every_session(app, client, auth, auth_for):
+def test_logout_everywhere_ends_every_session(app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]) -> None:
     auth.register()
     other = app.test_client()
     auth_for(other).login()
@@ -271,13 +278,13 @@ def test_logout_everywhere_ends_every_session(app, client, auth, auth_for):
     assert not logged_in(other)
 
 
-def test_logout_everywhere_needs_login_and_post(client):
+def test_logout_everywhere_needs_login_and_post(client: FlaskClient) -> None:
     assert client.get("/auth/logout-everywhere").status_code == 405
     response = client.post("/auth/logout-everywhere")
     assert response.headers["Location"].startswith("/auth/login")
 
 
-def test_password_change_ends_other_sessions(app, client, auth, auth_for):
+def test_password_change_ends_other_sessions(app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]) -> None:
     auth.register()
     other = app.test_client()
     auth_for(other).login()
@@ -299,7 +306,7 @@ def test_password_change_ends_other_sessions(app, client, auth, auth_for):
         ("correct horse", "short", "password", b"at least 12"),
     ],
 )
-def test_password_change_refuses(client, auth, current, new, field, message):
+def test_password_change_refuses(client: FlaskClient, auth: AuthActions, current: str, new: str, field: str, message: bytes) -> None:
     auth.register()
     response = auth.change_password(current=current, new=new)
     assert response.status_code == 200
@@ -309,6 +316,6 @@ def test_password_change_refuses(client, auth, current, new, field, message):
     assert auth.login().status_code == 302
 
 
-def test_password_page_requires_login(client):
+def test_password_page_requires_login(client: FlaskClient) -> None:
     response = client.get("/auth/password")
     assert response.headers["Location"].startswith("/auth/login?next=")

@@ -25,7 +25,7 @@ assert "flask_debugtoolbar" not in sys.modules, "toolbar imported in production"
 """
 
 
-def test_toolbar_shows_in_development(tmp_path):
+def test_toolbar_shows_in_development(tmp_path: Path) -> None:
     app = create_app(
         {
             "DEBUG": True,
@@ -51,7 +51,7 @@ def test_toolbar_shows_in_development(tmp_path):
 
 
 @pytest.mark.slow
-def test_toolbar_is_absent_in_production(tmp_path):
+def test_toolbar_is_absent_in_production(tmp_path: Path) -> None:
     env = {
         "FLASK_SECRET_KEY": "a-long-random-production-secret-key",
 {%- if cookiecutter.use_sqlalchemy %}
