@@ -86,7 +86,7 @@ def post_fork(server: Arbiter, worker: Worker) -> None:
 
     from {{ cookiecutter.project_slug }}.extensions import db
 
-    app = server.app.wsgi()  # the app of wsgi_app above, loaded by the master
+    app: object = server.app.wsgi()  # the app of wsgi_app above, made by the master
     if isinstance(app, Flask):
         with app.app_context():
             for engine in db.engines.values():

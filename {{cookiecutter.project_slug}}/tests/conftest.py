@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from werkzeug.test import TestResponse
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 {%- endif %}
+from werkzeug.test import TestResponse
 
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}

@@ -2,9 +2,9 @@
 
 {% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
 from datetime import timedelta
+{% endif -%}
 from pathlib import Path
 
-{% endif -%}
 {% if cookiecutter.use_sqlalchemy -%}
 import pytest
 {% endif -%}
@@ -116,7 +116,9 @@ def headers(app: Flask, runner: FlaskCliRunner) -> dict[str, str]:
 {%- endif %}
 
 
-def test_notes_create_read_update_delete(client: FlaskClient, headers: dict[str, str]) -> None:
+def test_notes_create_read_update_delete(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     created = client.post(
         "/api/v1/notes", json={"title": "Zoë", "body": "<b>hi</b>"}, headers=headers
     )
@@ -136,7 +138,9 @@ def test_notes_create_read_update_delete(client: FlaskClient, headers: dict[str,
     assert json_of(client.get(url))["code"] == 404
 
 
-def test_notes_are_listed_a_page_at_a_time(client: FlaskClient, headers: dict[str, str]) -> None:
+def test_notes_are_listed_a_page_at_a_time(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     for number in range(5):
         client.post("/api/v1/notes", json={"title": f"n{number}"}, headers=headers)
     page = json_of(client.get("/api/v1/notes?page=2&page_size=2"))
@@ -160,20 +164,29 @@ def test_notes_are_listed_a_page_at_a_time(client: FlaskClient, headers: dict[st
     ],
     ids=["empty", "blank", "long-title", "long-body", "nul", "unknown-field", "type"],
 )
-def test_invalid_notes_answer_422(client: FlaskClient, headers: dict[str, str], payload: dict[str, object], status: int) -> None:
+def test_invalid_notes_answer_422(
+    client: FlaskClient,
+    headers: dict[str, str],
+    payload: dict[str, object],
+    status: int,
+) -> None:
     response = client.post("/api/v1/notes", json=payload, headers=headers)
     assert response.status_code == status
     assert json_of(response)["code"] == status
 
 
-def test_duplicate_title_answers_409(client: FlaskClient, headers: dict[str, str]) -> None:
+def test_duplicate_title_answers_409(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     client.post("/api/v1/notes", json={"title": "same"}, headers=headers)
     response = client.post("/api/v1/notes", json={"title": "same"}, headers=headers)
     assert response.status_code == 409
     assert "already exists" in json_of(response)["message"]
 
 
-def test_malformed_json_answers_400(client: FlaskClient, headers: dict[str, str]) -> None:
+def test_malformed_json_answers_400(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     response = client.post(
         "/api/v1/notes",
         data="{not json",
@@ -223,7 +236,13 @@ BAD_TOKENS = [
 
 @pytest.mark.parametrize(("method", "path"), ANONYMOUS_WRITES)
 @pytest.mark.parametrize("bad", BAD_TOKENS)
-def test_writes_need_a_token_reads_do_not(client: FlaskClient, headers: dict[str, str], method: str, path: str, bad: dict[str, str]) -> None:
+def test_writes_need_a_token_reads_do_not(
+    client: FlaskClient,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    bad: dict[str, str],
+) -> None:
     note = json_of(client.post("/api/v1/notes", json={"title": "mine"}, headers=headers))
     url = path.format(id=note["id"])
     response = getattr(client, method)(url, json={"title": "nope"}, headers=bad)
@@ -236,7 +255,9 @@ def test_writes_need_a_token_reads_do_not(client: FlaskClient, headers: dict[str
 
 
 @pytest.mark.parametrize(("method", "path"), ANONYMOUS_WRITES)
-def test_api_is_read_only_without_a_write_token(client: FlaskClient, method: str, path: str) -> None:
+def test_api_is_read_only_without_a_write_token(
+    client: FlaskClient, method: str, path: str
+) -> None:
     assert client.application.config["API_WRITE_TOKEN"] is None
     url = path.format(id=1)
     response = getattr(client, method)(url, json={"title": "nope"})
@@ -247,7 +268,9 @@ def test_api_is_read_only_without_a_write_token(client: FlaskClient, method: str
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
 
-def test_only_the_owner_changes_a_note(app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]) -> None:
+def test_only_the_owner_changes_a_note(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]
+) -> None:
     note = json_of(client.post("/api/v1/notes", json={"title": "ada's"}, headers=headers))
     url = f"/api/v1/notes/{note['id']}"
     other = token_headers(app, runner, "bob@example.com")
@@ -264,7 +287,9 @@ def test_only_the_owner_changes_a_note(app: Flask, runner: FlaskCliRunner, clien
         assert owners.scalars().all() == [1, 2]
 
 
-def test_expired_and_revoked_tokens_answer_401(app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]) -> None:
+def test_expired_and_revoked_tokens_answer_401(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]
+) -> None:
     ok = client.post("/api/v1/notes", json={"title": "a"}, headers=headers)
     assert ok.status_code == 201
     with app.app_context():
@@ -290,7 +315,9 @@ def test_expired_and_revoked_tokens_answer_401(app: Flask, runner: FlaskCliRunne
     assert runner.invoke(args=["api", "list-tokens", "bob@example.com"]).output == ""
 
 
-def test_tokens_expire_after_the_setting_or_the_option(app: Flask, runner: FlaskCliRunner) -> None:
+def test_tokens_expire_after_the_setting_or_the_option(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
     token_headers(app, runner, "ada@example.com")
     token_headers(app, runner, "bob@example.com", "--days", "2", "--name", "ci")
     with app.app_context():

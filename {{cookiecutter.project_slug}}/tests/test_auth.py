@@ -1,5 +1,7 @@
 """Registering, logging in and out, and who may see the account page."""
 
+from collections.abc import Sequence
+
 import pytest
 from conftest import AuthActions
 from flask import Flask
@@ -11,7 +13,9 @@ from {{ cookiecutter.project_slug }}.models import User
 from {{ cookiecutter.project_slug }}.models import UserSession
 
 
-def test_register_creates_a_logged_in_user(client: FlaskClient, auth: AuthActions, app: Flask) -> None:
+def test_register_creates_a_logged_in_user(
+    client: FlaskClient, auth: AuthActions, app: Flask
+) -> None:
     assert client.get("/auth/register").status_code == 200
     response = auth.register(email=" Ada@Example.com ")
     assert response.status_code == 302
@@ -33,7 +37,9 @@ def test_register_creates_a_logged_in_user(client: FlaskClient, auth: AuthAction
         ({"email": "a@example.com", "password": "x" * 129}, "password", b"at most"),
     ],
 )
-def test_register_validates_input(client: FlaskClient, data: dict[str, str], field: str, message: bytes) -> None:
+def test_register_validates_input(
+    client: FlaskClient, data: dict[str, str], field: str, message: bytes
+) -> None:
     data["confirm_password"] = data["password"]
     response = client.post("/auth/register", data=data)
     assert response.status_code == 200
@@ -81,7 +87,9 @@ def test_register_refuses_common_passwords(client: FlaskClient, password: str) -
 
 
 @pytest.mark.parametrize("length", [12, 64, 128])
-def test_register_accepts_long_uncommon_passwords(client: FlaskClient, app: Flask, length: int) -> None:
+def test_register_accepts_long_uncommon_passwords(
+    client: FlaskClient, app: Flask, length: int
+) -> None:
     password = ("vX9#qL2!mR7$ " * 10)[:length]
     response = client.post(
         "/auth/register",
@@ -138,7 +146,9 @@ def test_login_and_logout(client: FlaskClient, auth: AuthActions) -> None:
     assert client.get("/auth/account").status_code == 302
 
 
-def test_remember_me_outlives_the_session_until_logout(client: FlaskClient, auth: AuthActions) -> None:
+def test_remember_me_outlives_the_session_until_logout(
+    client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     auth.logout()
     client.post(
@@ -161,7 +171,9 @@ def test_remember_me_outlives_the_session_until_logout(client: FlaskClient, auth
         ("nobody@example.com", "correct horse"),
     ],
 )
-def test_login_failure_looks_the_same_for_any_cause(client: FlaskClient, auth: AuthActions, email: str, password: str) -> None:
+def test_login_failure_looks_the_same_for_any_cause(
+    client: FlaskClient, auth: AuthActions, email: str, password: str
+) -> None:
     auth.register()
     auth.logout()
     response = auth.login(email=email, password=password)
@@ -197,7 +209,9 @@ def test_login_follows_a_local_next(client: FlaskClient, auth: AuthActions) -> N
         "",
     ],
 )
-def test_login_never_redirects_off_site(client: FlaskClient, auth: AuthActions, target: str) -> None:
+def test_login_never_redirects_off_site(
+    client: FlaskClient, auth: AuthActions, target: str
+) -> None:
     auth.register()
     auth.logout()
     response = client.post(
@@ -209,7 +223,9 @@ def test_login_never_redirects_off_site(client: FlaskClient, auth: AuthActions, 
     assert not is_safe_next(target)
 
 
-def test_logged_in_user_skips_register_and_login(client: FlaskClient, auth: AuthActions) -> None:
+def test_logged_in_user_skips_register_and_login(
+    client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     assert client.get("/auth/register").headers["Location"] == "/auth/account"
     assert client.get("/auth/login").headers["Location"] == "/auth/account"
@@ -227,7 +243,7 @@ def logged_in(client: FlaskClient) -> bool:
 def copy_cookies(
     source: FlaskClient,
     target: FlaskClient,
-    names: tuple[str, ...] = ("session", "remember_token"),
+    names: Sequence[str] = ("session", "remember_token"),
 ) -> None:
     """Give `target` the cookies of `source`, as a thief who copied them would."""
     for name in names:
@@ -247,7 +263,9 @@ def test_login_starts_a_fresh_session(client: FlaskClient, auth: AuthActions) ->
         assert data["_user_id"] != "1"
 
 
-def test_copied_cookies_stop_working_at_logout(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+def test_copied_cookies_stop_working_at_logout(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     auth.logout()
     client.post(
@@ -267,7 +285,9 @@ def test_copied_cookies_stop_working_at_logout(app: Flask, client: FlaskClient, 
         assert db.session.execute(db.select(UserSession)).first() is None
 
 
-def test_logout_everywhere_ends_every_session(app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]) -> None:
+def test_logout_everywhere_ends_every_session(
+    app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]
+) -> None:
     auth.register()
     other = app.test_client()
     auth_for(other).login()
@@ -284,7 +304,9 @@ def test_logout_everywhere_needs_login_and_post(client: FlaskClient) -> None:
     assert response.headers["Location"].startswith("/auth/login")
 
 
-def test_password_change_ends_other_sessions(app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]) -> None:
+def test_password_change_ends_other_sessions(
+    app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]
+) -> None:
     auth.register()
     other = app.test_client()
     auth_for(other).login()
@@ -306,7 +328,14 @@ def test_password_change_ends_other_sessions(app: Flask, client: FlaskClient, au
         ("correct horse", "short", "password", b"at least 12"),
     ],
 )
-def test_password_change_refuses(client: FlaskClient, auth: AuthActions, current: str, new: str, field: str, message: bytes) -> None:
+def test_password_change_refuses(
+    client: FlaskClient,
+    auth: AuthActions,
+    current: str,
+    new: str,
+    field: str,
+    message: bytes,
+) -> None:
     auth.register()
     response = auth.change_password(current=current, new=new)
     assert response.status_code == 200

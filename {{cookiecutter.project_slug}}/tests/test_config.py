@@ -18,7 +18,9 @@ GOOD_KEY = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
-def production_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+def production_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> pytest.MonkeyPatch:
     """An environment as in production: no debug, no .env, no FLASK_* settings."""
     for name in ("FLASK_DEBUG", "FLASK_SECRET_KEY", "FLASK_PROXY_HOPS"):
         monkeypatch.delenv(name, raising=False)
@@ -50,7 +52,9 @@ def test_test_config_replaces_the_environment(monkeypatch: pytest.MonkeyPatch) -
         ("0101010101" * 8, "binary digits"),
     ],
 )
-def test_production_refuses_weak_secret_key(production_env: pytest.MonkeyPatch, key: str | None, reason: str) -> None:
+def test_production_refuses_weak_secret_key(
+    production_env: pytest.MonkeyPatch, key: str | None, reason: str
+) -> None:
     if key is not None:
         production_env.setenv("FLASK_SECRET_KEY", key)
     with pytest.raises(RuntimeError, match="SECRET_KEY") as error:
@@ -58,7 +62,9 @@ def test_production_refuses_weak_secret_key(production_env: pytest.MonkeyPatch, 
     assert "secrets.token_hex(32)" in str(error.value)
 
 
-def test_production_reads_settings_from_environment(production_env: pytest.MonkeyPatch) -> None:
+def test_production_reads_settings_from_environment(
+    production_env: pytest.MonkeyPatch,
+) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     production_env.setenv("FLASK_SECRET_KEY_FALLBACKS", '["an-older-key-for-rotation"]')
     app = create_app()
@@ -70,7 +76,9 @@ def test_production_reads_settings_from_environment(production_env: pytest.Monke
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_development_runs_without_a_secret_key(production_env: pytest.MonkeyPatch) -> None:
+def test_development_runs_without_a_secret_key(
+    production_env: pytest.MonkeyPatch,
+) -> None:
     production_env.setenv("FLASK_DEBUG", "1")
     app = create_app()
     assert app.debug
@@ -103,7 +111,9 @@ def test_proxy_hops_trust_forwarded_headers(production_env: pytest.MonkeyPatch) 
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def test_flask_prefixed_settings_win_over_plain_ones(production_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_flask_prefixed_settings_win_over_plain_ones(
+    production_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     chosen = f"sqlite:///{tmp_path / 'chosen.sqlite'}"
     production_env.setenv("FLASK_SQLALCHEMY_DATABASE_URI", chosen)
@@ -129,7 +139,9 @@ def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path: Path) -> N
         ("sqlite:///data.sqlite", "sqlite:///data.sqlite"),
     ],
 )
-def test_database_url_maps_short_schemes_to_the_driver(given: str, expected: str) -> None:
+def test_database_url_maps_short_schemes_to_the_driver(
+    given: str, expected: str
+) -> None:
     assert database_url(given) == expected
 
 
@@ -147,7 +159,9 @@ def test_test_config_database_url_is_mapped_too() -> None:
         ("sqlite:///data.sqlite", "sqlite:///data.sqlite"),
     ],
 )
-def test_database_url_maps_short_schemes_to_the_driver(given: str, expected: str) -> None:
+def test_database_url_maps_short_schemes_to_the_driver(
+    given: str, expected: str
+) -> None:
     assert database_url(given) == expected
 
 

@@ -44,7 +44,9 @@ def test_toolbar_shows_in_development(tmp_path: Path) -> None:
     page = client.get("/").get_data(as_text=True)
     assert 'id="flDebug"' in page
     # It starts collapsed (its own cookie), once: a toolbar opened stays open.
-    assert client.get_cookie("fldt").value == "hide"
+    cookie = client.get_cookie("fldt")
+    assert cookie is not None
+    assert cookie.value == "hide"
     client.delete_cookie("fldt")
     client.get("/")
     assert client.get_cookie("fldt") is None

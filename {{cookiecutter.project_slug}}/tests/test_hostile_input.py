@@ -12,7 +12,7 @@ from conftest import AuthActions
 from conftest import json_of
 {%- endif %}
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 MARKUP = "<script>alert(1)</script>"
 HOSTILE = {
@@ -67,7 +67,7 @@ FIELDS = [(path, field) for path, data in FORMS.items() for field in data]
 INVALID_UTF8 = b"\xff\xfe\xc3\x28\xed\xa0\x80"
 
 
-def assert_harmless(response: TestResponse) -> None:
+def assert_harmless(response: Response) -> None:
     """A client error or a page, never a server error, never live markup in HTML."""
     assert response.status_code < 500, response.status_code
     if response.mimetype != "text/html":
@@ -137,7 +137,9 @@ def test_invalid_utf8_form_body(client: FlaskClient, path: str) -> None:
     ["1", "2", "", "None", *HOSTILE.values()],
     ids=["user-id", "other-id", "empty", "none", *HOSTILE.keys()],
 )
-def test_forged_session_ids_log_nobody_in(client: FlaskClient, auth: AuthActions, forged: str) -> None:
+def test_forged_session_ids_log_nobody_in(
+    client: FlaskClient, auth: AuthActions, forged: str
+) -> None:
     auth.register()
     auth.logout()
     with client.session_transaction() as data:

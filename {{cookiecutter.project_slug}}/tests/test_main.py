@@ -1,9 +1,7 @@
 """The home page, the health checks and the error pages."""
 
 from conftest import json_of
-{%- if cookiecutter.use_sqlalchemy %}
 from flask import Flask
-{%- endif %}
 from flask.testing import FlaskClient
 
 
@@ -29,13 +27,17 @@ def test_readyz_answers_when_ready(client: FlaskClient) -> None:
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def test_readyz_answers_503_when_the_database_is_down(app_without_database: Flask) -> None:
+def test_readyz_answers_503_when_the_database_is_down(
+    app_without_database: Flask,
+) -> None:
     response = app_without_database.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "down"}
 
 
-def test_pages_answer_503_when_the_database_is_down(app_without_database: Flask) -> None:
+def test_pages_answer_503_when_the_database_is_down(
+    app_without_database: Flask,
+) -> None:
     client = app_without_database.test_client()
     response = client.get("/")
     assert response.status_code == 503

@@ -46,7 +46,9 @@ def test_valid_message_is_accepted(client: FlaskClient, app: Flask) -> None:
         ({"author": "Ada", "body": "x" * 501}, "body", b"longer than 500"),
     ],
 )
-def test_invalid_message_shows_error_next_to_field(client: FlaskClient, data: dict[str, str], field: str, error: bytes) -> None:
+def test_invalid_message_shows_error_next_to_field(
+    client: FlaskClient, data: dict[str, str], field: str, error: bytes
+) -> None:
     response = client.post("/messages/new", data=data)
     assert response.status_code == 200
     assert error in response.data

@@ -34,7 +34,9 @@ def table_names(app: Flask) -> set[str]:
         return set(inspect(db.engine).get_table_names())
 
 
-def test_upgrade_check_downgrade_round_trip(empty_app: Flask, runner: FlaskCliRunner) -> None:
+def test_upgrade_check_downgrade_round_trip(
+    empty_app: Flask, runner: FlaskCliRunner
+) -> None:
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert table_names(empty_app) == TABLES
@@ -53,7 +55,9 @@ def test_upgrade_check_downgrade_round_trip(empty_app: Flask, runner: FlaskCliRu
     assert result.exit_code == 0, result.output
 
 
-def test_readyz_answers_503_until_the_migrations_ran(empty_app: Flask, runner: FlaskCliRunner) -> None:
+def test_readyz_answers_503_until_the_migrations_ran(
+    empty_app: Flask, runner: FlaskCliRunner
+) -> None:
     client = empty_app.test_client()
     pending = (503, {"status": "unavailable", "database": "migrations pending"})
     ready = (200, {"status": "ready", "database": "up"})

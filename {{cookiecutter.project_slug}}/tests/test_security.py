@@ -13,10 +13,10 @@ from conftest import AuthActions
 {%- if cookiecutter.use_api %}
 from conftest import json_of
 {%- endif %}
-from flask.testing import FlaskClient
 from flask import Flask
 from flask import abort
 from flask import session
+from flask.testing import FlaskClient
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.test import TestResponse
 
@@ -111,13 +111,15 @@ def test_hsts_is_sent_over_https_only(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("path", HTML_PAGES)
-def test_pages_have_no_inline_code_the_policy_would_block(client: FlaskClient, path: str) -> None:
+def test_pages_have_no_inline_code_the_policy_would_block(
+    client: FlaskClient, path: str
+) -> None:
     assert INLINE_CODE.findall(client.get(path).get_data(as_text=True)) == []
 
 
 def test_production_session_cookie_is_secure(production_app: Flask) -> None:
     @production_app.get("/visit")
-    def visit():
+    def visit() -> str:
         session["visited"] = True
         return "ok"
 
@@ -147,7 +149,9 @@ def csrf_token(response: TestResponse) -> str:
     ],
 )
 @pytest.mark.parametrize("token", [None, "forged-token"])
-def test_post_without_a_valid_csrf_token_answers_400(production_app: Flask, path: str, token: str | None) -> None:
+def test_post_without_a_valid_csrf_token_answers_400(
+    production_app: Flask, path: str, token: str | None
+) -> None:
     data = {"csrf_token": token} if token else {}
     response = production_app.test_client().post(path, data=data, base_url=HTTPS)
     assert response.status_code == 400
@@ -175,7 +179,9 @@ def test_post_with_the_csrf_token_is_accepted(production_app: Flask) -> None:
     ],
     ids=["body-over-1MiB", "field-over-64KiB", "150-fields"],
 )
-def test_oversized_form_answers_413(client: FlaskClient, data: dict[str, str], content_type: str | None) -> None:
+def test_oversized_form_answers_413(
+    client: FlaskClient, data: dict[str, str], content_type: str | None
+) -> None:
     response = client.post("/messages/new", data=data, content_type=content_type)
     assert response.status_code == 413
 {%- endif %}
@@ -205,7 +211,9 @@ def test_production_login_cookies_are_secure(production_app: Flask) -> None:
     assert_secure_cookies(response, ["session", "remember_token"])
 
 
-def test_session_from_another_browser_is_no_longer_fresh(client: FlaskClient, auth: AuthActions) -> None:
+def test_session_from_another_browser_is_no_longer_fresh(
+    client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     with client.session_transaction() as data:
         assert data["_fresh"] is True

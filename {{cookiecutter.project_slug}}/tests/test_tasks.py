@@ -16,7 +16,9 @@ def test_ping_answers_pong(app: Flask) -> None:
         assert ping.delay().get(timeout=5) == "pong"
 
 
-def test_celery_settings_come_from_redis_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_celery_settings_come_from_redis_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/3")
 {%- if cookiecutter.use_sqlalchemy %}
@@ -27,7 +29,9 @@ def test_celery_settings_come_from_redis_url(monkeypatch: pytest.MonkeyPatch, tm
     assert celery.conf.result_backend == "redis://cache.internal:6379/3"
 
 
-def test_worker_reads_dotenv_like_the_flask_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_worker_reads_dotenv_like_the_flask_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # `celery -A ... worker` started in the project folder, with only .env set up.
     redis_url = "redis://queue.internal:6379/5"
     settings = {"REDIS_URL": redis_url, "FLASK_DEBUG": "1"}

@@ -5,10 +5,10 @@ from flask import Blueprint
 from flask import current_app
 {%- endif %}
 from flask import render_template
-from flask.typing import ResponseReturnValue
 {%- if cookiecutter.use_api %}
 from flask import request
 {%- endif %}
+from flask.typing import ResponseReturnValue
 {%- if cookiecutter.use_wtf %}
 from flask_wtf.csrf import CSRFError
 {%- endif %}

@@ -76,7 +76,9 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Run the migrations on a live connection to the database."""
 
-    def skip_empty_migration(context: Any, revision: Any, directives: list[Any]) -> None:
+    def skip_empty_migration(
+        context: Any, revision: Any, directives: list[Any]
+    ) -> None:
         """Write no migration file when `flask db migrate` finds no change."""
         if getattr(config.cmd_opts, "autogenerate", False):
             script = directives[0]
