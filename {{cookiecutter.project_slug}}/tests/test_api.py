@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 {% endif -%}
 from conftest import json_of
+{%- if cookiecutter.use_sqlalchemy %}
 from flask import Flask
+{%- endif %}
 from flask.testing import FlaskClient
 {%- if cookiecutter.use_sqlalchemy %}
 from flask.testing import FlaskCliRunner
@@ -243,7 +245,9 @@ def test_writes_need_a_token_reads_do_not(
     path: str,
     bad: dict[str, str],
 ) -> None:
-    note = json_of(client.post("/api/v1/notes", json={"title": "mine"}, headers=headers))
+    note = json_of(
+        client.post("/api/v1/notes", json={"title": "mine"}, headers=headers)
+    )
     url = path.format(id=note["id"])
     response = getattr(client, method)(url, json={"title": "nope"}, headers=bad)
     assert response.status_code == 401
@@ -271,7 +275,9 @@ def test_api_is_read_only_without_a_write_token(
 def test_only_the_owner_changes_a_note(
     app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]
 ) -> None:
-    note = json_of(client.post("/api/v1/notes", json={"title": "ada's"}, headers=headers))
+    note = json_of(
+        client.post("/api/v1/notes", json={"title": "ada's"}, headers=headers)
+    )
     url = f"/api/v1/notes/{note['id']}"
     other = token_headers(app, runner, "bob@example.com")
     for method in ("put", "patch", "delete"):

@@ -8,7 +8,7 @@ import pytest
 {%- if cookiecutter.use_login %}
 from conftest import AuthActions
 {%- endif %}
-{%- if cookiecutter.use_api %}
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
 from conftest import json_of
 {%- endif %}
 from flask.testing import FlaskClient
