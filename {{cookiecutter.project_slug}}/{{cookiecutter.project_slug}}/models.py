@@ -107,8 +107,9 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
-    # The UserSession this object was loaded for; Flask-Login stores its id.
-    session_id: str | None = None
+    # The UserSession this object was loaded for; Flask-Login stores its id. Typed
+    # by a comment: SQLAlchemy would take an annotation for a column.
+    session_id = None  # type: str | None
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the cookies: the session's id, not the user's.
