@@ -108,6 +108,21 @@ def test_bake_passes_its_own_tests(baked):
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory):
+    """One mypy cache per test process: bakes share the installed packages' part."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+def test_bake_type_checks(baked, mypy_cache):
+    project, _ = baked
+    # mypy as the project configures it (strict, in pyproject.toml), then pyright.
+    mypy = run([PYTHON, "-m", "mypy", "--cache-dir", str(mypy_cache)], cwd=project)
+    assert mypy.returncode == 0, mypy.stdout[-4000:] + mypy.stderr[-2000:]
+    pyright = run([PYTHON, "-m", "pyright", "--pythonpath", PYTHON], cwd=project)
+    assert pyright.returncode == 0, pyright.stdout[-4000:] + pyright.stderr[-2000:]
+
+
 @pytest.mark.parametrize(("combination", "message"), UNSUPPORTED_COMBINATIONS)
 def test_unsupported_combination_is_refused(tmp_path, capfd, combination, message):
     with pytest.raises(FailedHookException):
