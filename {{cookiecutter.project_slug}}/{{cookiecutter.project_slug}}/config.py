@@ -229,7 +229,7 @@ def check_secret_key(key: str | None) -> None:
 {%- if cookiecutter.use_mail %}
 
 
-def check_mail_settings(app):
+def check_mail_settings(app: Flask) -> None:
     """Warn of mail settings that production needs and that are left unset."""
     if not app.config.get("SERVER_NAME"):
         app.logger.warning(

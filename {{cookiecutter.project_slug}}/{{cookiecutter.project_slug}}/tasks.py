@@ -36,7 +36,7 @@ def ping() -> str:
 
 # A mail server that is down or refuses for a while: try again, waiting longer.
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def deliver_mail(to, subject, text, html):
+def deliver_mail(to: str, subject: str, text: str, html: str) -> None:
     """Send one mail (mailer.py renders it): the text, with the HTML as alternative."""
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")

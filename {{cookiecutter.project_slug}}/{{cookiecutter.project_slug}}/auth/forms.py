@@ -1,5 +1,9 @@
 """Forms of the auth blueprint."""
 
+{% if cookiecutter.use_mail -%}
+from typing import Any
+
+{% endif -%}
 from flask import current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -122,7 +126,7 @@ class ResetPasswordForm(FlaskForm):
     confirm_password = confirm_password()
     submit = SubmitField("Set password")
 
-    def __init__(self, account_email, **kwargs):
+    def __init__(self, account_email: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # The password policy refuses a password made from the address.
         self.account_email = account_email
