@@ -17,16 +17,12 @@ from flask_wtf.csrf import CSRFError
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy.exc import OperationalError
 {%- endif %}
-{%- if cookiecutter.use_api or cookiecutter.use_sqlalchemy %}
 from werkzeug.exceptions import (
-{%- if cookiecutter.use_api %}
     HTTPException,
-{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
     ServiceUnavailable,
 {%- endif %}
 )
-{%- endif %}
 
 {% if cookiecutter.use_api and cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.extensions import api, db
