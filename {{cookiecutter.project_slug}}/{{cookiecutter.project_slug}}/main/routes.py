@@ -14,7 +14,9 @@ from flask import (
     url_for,
 {%- endif %}
 )
+{%- if cookiecutter.use_wtf %}
 from flask.typing import ResponseReturnValue
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
