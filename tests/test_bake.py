@@ -108,6 +108,21 @@ def test_bake_passes_its_own_tests(baked):
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory):
+    """One mypy cache per test process: bakes share the installed packages' part."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+def test_bake_type_checks(baked, mypy_cache):
+    project, _ = baked
+    # mypy as the project configures it (strict, in pyproject.toml), then pyright.
+    mypy = run([PYTHON, "-m", "mypy", "--cache-dir", str(mypy_cache)], cwd=project)
+    assert mypy.returncode == 0, mypy.stdout[-4000:] + mypy.stderr[-2000:]
+    pyright = run([PYTHON, "-m", "pyright", "--pythonpath", PYTHON], cwd=project)
+    assert pyright.returncode == 0, pyright.stdout[-4000:] + pyright.stderr[-2000:]
+
+
 @pytest.mark.parametrize(("combination", "message"), UNSUPPORTED_COMBINATIONS)
 def test_unsupported_combination_is_refused(tmp_path, capfd, combination, message):
     with pytest.raises(FailedHookException):
@@ -152,20 +167,20 @@ def test_slug_is_derived_from_the_name(project_name, slug):
                 "deploy",
                 "deploy/kubernetes/worker.yaml",
                 "my_flask_app/api",
-                "my_flask_app/commands.py",
-                "my_flask_app/tasks.py",
                 "my_flask_app/auth/emails.py",
                 "my_flask_app/auth/recovery.py",
+                "my_flask_app/commands.py",
                 "my_flask_app/mailer.py",
+                "my_flask_app/tasks.py",
                 "my_flask_app/templates/auth/_email_status.html",
                 "my_flask_app/templates/auth/_forgot.html",
                 "my_flask_app/templates/auth/reset_password.html",
                 "my_flask_app/templates/auth/reset_request.html",
                 "my_flask_app/templates/mail",
-                "tests/test_mail.py",
                 "renovate.json",
                 "tests/test_api.py",
                 "tests/test_commands.py",
+                "tests/test_mail.py",
                 "tests/test_tasks.py",
             ],
         ),
@@ -178,21 +193,21 @@ def test_slug_is_derived_from_the_name(project_name, slug):
                 "deploy/kubernetes/worker.yaml",
                 "my_flask_app/api/tokens.py",
                 "my_flask_app/auth",
-                "my_flask_app/commands.py",
-                "my_flask_app/tasks.py",
-                "my_flask_app/templates/auth",
                 "my_flask_app/auth/emails.py",
                 "my_flask_app/auth/recovery.py",
+                "my_flask_app/commands.py",
                 "my_flask_app/mailer.py",
+                "my_flask_app/tasks.py",
+                "my_flask_app/templates/auth",
                 "my_flask_app/templates/auth/_email_status.html",
                 "my_flask_app/templates/auth/_forgot.html",
                 "my_flask_app/templates/auth/reset_password.html",
                 "my_flask_app/templates/auth/reset_request.html",
                 "my_flask_app/templates/mail",
-                "tests/test_mail.py",
                 "renovate.json",
                 "tests/test_auth.py",
                 "tests/test_commands.py",
+                "tests/test_mail.py",
                 "tests/test_tasks.py",
             ],
         ),

@@ -107,7 +107,7 @@ def test_pre_commit_passes_on_a_fresh_bake(cookies_session, tmp_path, answers):
     copy = git_copy(bake(cookies_session, answers), tmp_path)
     done = pre_commit(copy)
     assert done.returncode == 0, done.stdout + done.stderr
-    for hook in ("ruff check", "ruff format", "trim trailing whitespace"):
+    for hook in ("ruff check", "ruff format", "mypy", "trim trailing whitespace"):
         assert hook in done.stdout
 
 

@@ -5,6 +5,11 @@
 # the GUNICORN_CMD_ARGS environment variable overrides a value set here.
 
 import os
+{%- if cookiecutter.use_sqlalchemy %}
+
+from gunicorn.arbiter import Arbiter
+from gunicorn.workers.base import Worker
+{%- endif %}
 
 # The app to serve: the result of calling create_app() in the package.
 # This is why `gunicorn` needs no arguments.
@@ -70,16 +75,20 @@ control_socket_disable = not os.access(_runtime_dir, os.W_OK)
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def post_fork(server, worker):
+def post_fork(server: Arbiter, worker: Worker) -> None:
     """In each new worker, drop database connections inherited from the master.
 
     A connection shared by two processes corrupts both sides' traffic: SQLAlchemy's
     advice for fork is to dispose of the pool in the child (close=False leaves the
     parent's connections open for the parent).
     """
+    from flask import Flask
+
     from {{ cookiecutter.project_slug }}.extensions import db
 
-    with server.app.wsgi().app_context():
-        for engine in db.engines.values():
-            engine.dispose(close=False)
+    app: object = server.app.wsgi()  # the app of wsgi_app above, made by the master
+    if isinstance(app, Flask):
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose(close=False)
 {%- endif %}

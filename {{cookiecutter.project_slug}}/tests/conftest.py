@@ -3,14 +3,21 @@
 {% if cookiecutter.use_sqlalchemy -%}
 import os
 import sqlite3
-
+from collections.abc import Iterator
 {% endif -%}
+from pathlib import Path
+from typing import Any
+
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 {%- endif %}
+from werkzeug.test import TestResponse
 
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
@@ -26,7 +33,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 @event.listens_for(Engine, "connect")
-def skip_fsync_on_sqlite(connection, record):
+def skip_fsync_on_sqlite(connection: object, record: object) -> None:
     """A test's SQLite file is thrown away: no fsync, and the journal in memory.
 
     Each CREATE and DROP TABLE otherwise waits for the disk, twice per test.
@@ -44,15 +51,15 @@ class SharedTemplateCache(BytecodeCache):
     Jinja checks the source's checksum, so an edited template is recompiled.
     """
 
-    def __init__(self):
-        self.compiled = {}
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
 
-    def load_bytecode(self, bucket):
+    def load_bytecode(self, bucket: Bucket) -> None:
         """Fill `bucket` from the cache, when this template was compiled before."""
         if bucket.key in self.compiled:
             bucket.bytecode_from_string(self.compiled[bucket.key])
 
-    def dump_bytecode(self, bucket):
+    def dump_bytecode(self, bucket: Bucket) -> None:
         """Keep a newly compiled template."""
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
@@ -60,7 +67,14 @@ class SharedTemplateCache(BytecodeCache):
 TEMPLATE_CACHE = SharedTemplateCache()
 
 
-def make_app(folder):
+def json_of(response: TestResponse) -> Any:
+    """The JSON body of `response` (Any, as JSON is), which must have one."""
+    body = response.json
+    assert body is not None, response.data
+    return body
+
+
+def make_app(folder: Path) -> Flask:
     """A new app in testing mode, its files (and tables) under `folder`."""
     app = create_app(
         {
@@ -106,7 +120,7 @@ def make_app(folder):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def drop_tables(app):
+def drop_tables(app: Flask) -> None:
     """Drop what make_app created and close the app's database connections."""
     with app.app_context():
         db.session.remove()
@@ -120,7 +134,11 @@ def drop_tables(app):
 
 
 @pytest.fixture
-def app(tmp_path):
+{%- if cookiecutter.use_sqlalchemy %}
+def app(tmp_path: Path) -> Iterator[Flask]:
+{%- else %}
+def app(tmp_path: Path) -> Flask:
+{%- endif %}
     """A fresh app in testing mode for each test."""
 {%- if cookiecutter.use_sqlalchemy %}
     app = make_app(tmp_path)
@@ -132,7 +150,11 @@ def app(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def shared_client(tmp_path_factory):
+{%- if cookiecutter.use_sqlalchemy %}
+def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+{%- else %}
+def shared_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+{%- endif %}
     """One app's client for a whole module: only for requests that change nothing.
 
     Building an app costs more than most requests, so tables of read-only
@@ -149,7 +171,7 @@ def shared_client(tmp_path_factory):
 
 
 @pytest.fixture
-def app_without_database(tmp_path):
+def app_without_database(tmp_path: Path) -> Flask:
     """An app whose database cannot be reached: a SQLite file in a missing folder."""
     missing = tmp_path / "no-such-folder" / "db.sqlite"
     return create_app(
@@ -159,13 +181,13 @@ def app_without_database(tmp_path):
 
 
 @pytest.fixture
-def client(app):
+def client(app: Flask) -> FlaskClient:
     """A test client that sends requests without a server."""
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app):
+def runner(app: Flask) -> FlaskCliRunner:
     """A runner for the app's `flask` commands."""
     return app.test_cli_runner()
 {%- if cookiecutter.use_login %}
@@ -174,31 +196,37 @@ def runner(app):
 class AuthActions:
     """Register, log in and log out through the real views."""
 
-    def __init__(self, client):
+    def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def register(self, email="ada@example.com", password="correct horse"):
+    def register(
+        self, email: str = "ada@example.com", password: str = "correct horse"
+    ) -> TestResponse:
         """Create an account (which also logs it in)."""
         return self._client.post(
             "/auth/register",
             data={"email": email, "password": password, "confirm_password": password},
         )
 
-    def login(self, email="ada@example.com", password="correct horse"):
+    def login(
+        self, email: str = "ada@example.com", password: str = "correct horse"
+    ) -> TestResponse:
         """Log in with the given credentials."""
         return self._client.post(
             "/auth/login", data={"email": email, "password": password}
         )
 
-    def logout(self):
+    def logout(self) -> TestResponse:
         """Log the current user out."""
         return self._client.post("/auth/logout")
 
-    def logout_everywhere(self):
+    def logout_everywhere(self) -> TestResponse:
         """End every session of the current user."""
         return self._client.post("/auth/logout-everywhere")
 
-    def change_password(self, current="correct horse", new="battery staple lamp"):
+    def change_password(
+        self, current: str = "correct horse", new: str = "battery staple lamp"
+    ) -> TestResponse:
         """Change the current user's password on /auth/password."""
         return self._client.post(
             "/auth/password",
@@ -211,13 +239,13 @@ class AuthActions:
 
 
 @pytest.fixture
-def auth(client):
+def auth(client: FlaskClient) -> AuthActions:
     """Helpers to register, log in and log out."""
     return AuthActions(client)
 
 
 @pytest.fixture
-def auth_for():
+def auth_for() -> type[AuthActions]:
     """Make AuthActions for another client: a second browser of the same user."""
     return AuthActions
 {%- endif %}

@@ -1,12 +1,23 @@
 """The JSON API: schemas, errors as JSON, pagination, the OpenAPI document."""
-{%- if cookiecutter.use_sqlalchemy %}
 
-{% if cookiecutter.use_login -%}
+{% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
 from datetime import timedelta
-
 {% endif -%}
+from pathlib import Path
+
+{% if cookiecutter.use_sqlalchemy -%}
 import pytest
+{% endif -%}
+from conftest import json_of
+{%- if cookiecutter.use_sqlalchemy %}
+from flask import Flask
 {%- endif %}
+from flask.testing import (
+    FlaskClient,
+{%- if cookiecutter.use_sqlalchemy %}
+    FlaskCliRunner,
+{%- endif %}
+)
 
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
@@ -21,15 +32,15 @@ WRITE_TOKEN = "a-long-random-write-token-0123456789"
 {%- endif %}
 
 
-def test_health_and_version(client):
+def test_health_and_version(client: FlaskClient) -> None:
     assert client.get("/api/v1/health").json == {"status": "ok"}
-    version = client.get("/api/v1/version").json
+    version = json_of(client.get("/api/v1/version"))
     assert version["name"] == "{{ cookiecutter.project_slug }}"
     assert version["version"]
 
 
-def test_openapi_document_describes_the_api(client):
-    spec = client.get("/api/openapi.json").json
+def test_openapi_document_describes_the_api(client: FlaskClient) -> None:
+    spec = json_of(client.get("/api/openapi.json"))
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/health" in spec["paths"]
 {%- if cookiecutter.use_sqlalchemy %}
@@ -44,7 +55,7 @@ def test_openapi_document_describes_the_api(client):
 {%- endif %}
 
 
-def test_docs_page_only_in_development(client, tmp_path):
+def test_docs_page_only_in_development(client: FlaskClient, tmp_path: Path) -> None:
     assert client.get("/api/docs").status_code == 404
     app = create_app(
         {
@@ -61,17 +72,17 @@ def test_docs_page_only_in_development(client, tmp_path):
         assert script.status_code == 200
 
 
-def test_errors_are_json(client):
+def test_errors_are_json(client: FlaskClient) -> None:
     missing = client.get("/api/v1/no-such-thing")
     assert missing.status_code == 404
-    assert missing.json["code"] == 404
+    assert json_of(missing)["code"] == 404
     wrong_method = client.delete("/api/v1/health")
     assert wrong_method.status_code == 405
-    assert wrong_method.json["code"] == 405
+    assert json_of(wrong_method)["code"] == 405
     assert wrong_method.headers["Allow"]
 
 
-def test_errors_outside_the_api_stay_html(client):
+def test_errors_outside_the_api_stay_html(client: FlaskClient) -> None:
     assert client.get("/no-such-page").mimetype == "text/html"
     assert client.delete("/healthz").mimetype == "text/html"
 {%- if cookiecutter.use_sqlalchemy %}
@@ -80,7 +91,9 @@ def test_errors_outside_the_api_stay_html(client):
 {%- if cookiecutter.use_login %}
 
 
-def token_headers(app, runner, email="ada@example.com", *options):
+def token_headers(
+    app: Flask, runner: FlaskCliRunner, email: str = "ada@example.com", *options: str
+) -> dict[str, str]:
     """Make a user with `email` and a token for it; return the headers that send it."""
     with app.app_context():
         user = User(email=email)
@@ -94,7 +107,7 @@ def token_headers(app, runner, email="ada@example.com", *options):
 
 
 @pytest.fixture
-def headers(app, runner):
+def headers(app: Flask, runner: FlaskCliRunner) -> dict[str, str]:
     """Headers of a client allowed to write."""
 {%- if cookiecutter.use_login %}
     return token_headers(app, runner)
@@ -104,33 +117,37 @@ def headers(app, runner):
 {%- endif %}
 
 
-def test_notes_create_read_update_delete(client, headers):
+def test_notes_create_read_update_delete(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     created = client.post(
         "/api/v1/notes", json={"title": "Zoë", "body": "<b>hi</b>"}, headers=headers
     )
     assert created.status_code == 201
-    note = created.json
+    note = json_of(created)
     assert (note["title"], note["body"]) == ("Zoë", "<b>hi</b>")
     url = f"/api/v1/notes/{note['id']}"
-    assert client.get(url).json["title"] == "Zoë"
+    assert json_of(client.get(url))["title"] == "Zoë"
     replaced = client.put(url, json={"title": "Zoe", "body": "new"}, headers=headers)
-    assert replaced.json["body"] == "new"
+    assert json_of(replaced)["body"] == "new"
     patched = client.patch(url, json={"body": "newer"}, headers=headers)
-    assert (patched.json["title"], patched.json["body"]) == ("Zoe", "newer")
-    assert client.patch(url, json={}, headers=headers).json["body"] == "newer"
+    assert (json_of(patched)["title"], json_of(patched)["body"]) == ("Zoe", "newer")
+    assert json_of(client.patch(url, json={}, headers=headers))["body"] == "newer"
     assert client.patch(url, headers=headers).status_code == 422
     assert client.delete(url, headers=headers).status_code == 204
     assert client.get(url).status_code == 404
-    assert client.get(url).json["code"] == 404
+    assert json_of(client.get(url))["code"] == 404
 
 
-def test_notes_are_listed_a_page_at_a_time(client, headers):
+def test_notes_are_listed_a_page_at_a_time(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     for number in range(5):
         client.post("/api/v1/notes", json={"title": f"n{number}"}, headers=headers)
-    page = client.get("/api/v1/notes?page=2&page_size=2").json
+    page = json_of(client.get("/api/v1/notes?page=2&page_size=2"))
     assert [note["title"] for note in page["items"]] == ["n2", "n3"]
     assert (page["page"], page["page_size"], page["total"]) == (2, 2, 5)
-    assert client.get("/api/v1/notes?page=1000").json["items"] == []
+    assert json_of(client.get("/api/v1/notes?page=1000"))["items"] == []
     assert client.get("/api/v1/notes?page=99999999999").status_code == 422
     assert client.get("/api/v1/notes?page_size=101").status_code == 422
 
@@ -148,30 +165,39 @@ def test_notes_are_listed_a_page_at_a_time(client, headers):
     ],
     ids=["empty", "blank", "long-title", "long-body", "nul", "unknown-field", "type"],
 )
-def test_invalid_notes_answer_422(client, headers, payload, status):
+def test_invalid_notes_answer_422(
+    client: FlaskClient,
+    headers: dict[str, str],
+    payload: dict[str, object],
+    status: int,
+) -> None:
     response = client.post("/api/v1/notes", json=payload, headers=headers)
     assert response.status_code == status
-    assert response.json["code"] == status
+    assert json_of(response)["code"] == status
 
 
-def test_duplicate_title_answers_409(client, headers):
+def test_duplicate_title_answers_409(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     client.post("/api/v1/notes", json={"title": "same"}, headers=headers)
     response = client.post("/api/v1/notes", json={"title": "same"}, headers=headers)
     assert response.status_code == 409
-    assert "already exists" in response.json["message"]
+    assert "already exists" in json_of(response)["message"]
 
 
-def test_malformed_json_answers_400(client, headers):
+def test_malformed_json_answers_400(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     response = client.post(
         "/api/v1/notes",
         data="{not json",
         headers={**headers, "Content-Type": "application/json"},
     )
     assert response.status_code in {400, 422}
-    assert response.json["code"] == response.status_code
+    assert json_of(response)["code"] == response.status_code
 
 
-def test_huge_body_answers_413(client, headers):
+def test_huge_body_answers_413(client: FlaskClient, headers: dict[str, str]) -> None:
     body = "x" * (2 * 1024 * 1024)
     response = client.post(
         "/api/v1/notes",
@@ -179,16 +205,16 @@ def test_huge_body_answers_413(client, headers):
         headers={**headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 413
-    assert response.json["code"] == 413
+    assert json_of(response)["code"] == 413
 
 
-def test_database_down_answers_json_503(app_without_database):
+def test_database_down_answers_json_503(app_without_database: Flask) -> None:
     response = app_without_database.test_client().get("/api/v1/notes")
     assert response.status_code == 503
-    assert response.json["code"] == 503
+    assert json_of(response)["code"] == 503
 
 
-def test_id_beyond_integer_range_answers_404(client):
+def test_id_beyond_integer_range_answers_404(client: FlaskClient) -> None:
     assert client.get(f"/api/v1/notes/{2**63}").status_code == 404
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
@@ -211,39 +237,53 @@ BAD_TOKENS = [
 
 @pytest.mark.parametrize(("method", "path"), ANONYMOUS_WRITES)
 @pytest.mark.parametrize("bad", BAD_TOKENS)
-def test_writes_need_a_token_reads_do_not(client, headers, method, path, bad):
-    note = client.post("/api/v1/notes", json={"title": "mine"}, headers=headers).json
+def test_writes_need_a_token_reads_do_not(
+    client: FlaskClient,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    bad: dict[str, str],
+) -> None:
+    note = json_of(
+        client.post("/api/v1/notes", json={"title": "mine"}, headers=headers)
+    )
     url = path.format(id=note["id"])
     response = getattr(client, method)(url, json={"title": "nope"}, headers=bad)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert client.get(f"/api/v1/notes/{note['id']}").json["title"] == "mine"
+    assert json_of(client.get(f"/api/v1/notes/{note['id']}"))["title"] == "mine"
     assert client.get("/api/v1/notes").status_code == 200
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
 
 
 @pytest.mark.parametrize(("method", "path"), ANONYMOUS_WRITES)
-def test_api_is_read_only_without_a_write_token(client, method, path):
+def test_api_is_read_only_without_a_write_token(
+    client: FlaskClient, method: str, path: str
+) -> None:
     assert client.application.config["API_WRITE_TOKEN"] is None
     url = path.format(id=1)
     response = getattr(client, method)(url, json={"title": "nope"})
     assert response.status_code == 403
-    assert "read-only" in response.json["message"]
-    assert client.get("/api/v1/notes").json["total"] == 0
+    assert "read-only" in json_of(response)["message"]
+    assert json_of(client.get("/api/v1/notes"))["total"] == 0
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
 
-def test_only_the_owner_changes_a_note(app, runner, client, headers):
-    note = client.post("/api/v1/notes", json={"title": "ada's"}, headers=headers).json
+def test_only_the_owner_changes_a_note(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]
+) -> None:
+    note = json_of(
+        client.post("/api/v1/notes", json={"title": "ada's"}, headers=headers)
+    )
     url = f"/api/v1/notes/{note['id']}"
     other = token_headers(app, runner, "bob@example.com")
     for method in ("put", "patch", "delete"):
         response = getattr(client, method)(url, json={"title": "bob's"}, headers=other)
         assert response.status_code == 403
-        assert "owner" in response.json["message"]
-    assert client.get(url).json["title"] == "ada's"
+        assert "owner" in json_of(response)["message"]
+    assert json_of(client.get(url))["title"] == "ada's"
     mine = client.post("/api/v1/notes", json={"title": "bob's"}, headers=other)
     assert mine.status_code == 201
     assert client.patch(url, json={"body": "ok"}, headers=headers).status_code == 200
@@ -252,7 +292,9 @@ def test_only_the_owner_changes_a_note(app, runner, client, headers):
         assert owners.scalars().all() == [1, 2]
 
 
-def test_expired_and_revoked_tokens_answer_401(app, runner, client, headers):
+def test_expired_and_revoked_tokens_answer_401(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, headers: dict[str, str]
+) -> None:
     ok = client.post("/api/v1/notes", json={"title": "a"}, headers=headers)
     assert ok.status_code == 201
     with app.app_context():
@@ -278,7 +320,9 @@ def test_expired_and_revoked_tokens_answer_401(app, runner, client, headers):
     assert runner.invoke(args=["api", "list-tokens", "bob@example.com"]).output == ""
 
 
-def test_tokens_expire_after_the_setting_or_the_option(app, runner):
+def test_tokens_expire_after_the_setting_or_the_option(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
     token_headers(app, runner, "ada@example.com")
     token_headers(app, runner, "bob@example.com", "--days", "2", "--name", "ci")
     with app.app_context():
@@ -287,7 +331,7 @@ def test_tokens_expire_after_the_setting_or_the_option(app, runner):
     assert lifetimes in ([30, 2], [29, 1])
 
 
-def test_token_commands_refuse_unknown_users_and_ids(runner):
+def test_token_commands_refuse_unknown_users_and_ids(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["api", "create-token", "nobody@example.com"])
     assert result.exit_code != 0
     assert "No user" in result.output
@@ -296,7 +340,7 @@ def test_token_commands_refuse_unknown_users_and_ids(runner):
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_wtf %}
 
 
-def test_csrf_does_not_apply_to_the_api(tmp_path):
+def test_csrf_does_not_apply_to_the_api(tmp_path: Path) -> None:
     app = create_app(
         {
             "TESTING": True,

@@ -1,13 +1,20 @@
 """Registering, logging in and out, and who may see the account page."""
 
+from collections.abc import Sequence
+
 import pytest
+from conftest import AuthActions
+from flask import Flask
+from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User, UserSession
 
 
-def test_register_creates_a_logged_in_user(client, auth, app):
+def test_register_creates_a_logged_in_user(
+    client: FlaskClient, auth: AuthActions, app: Flask
+) -> None:
     assert client.get("/auth/register").status_code == 200
     response = auth.register(email=" Ada@Example.com ")
     assert response.status_code == 302
@@ -29,7 +36,9 @@ def test_register_creates_a_logged_in_user(client, auth, app):
         ({"email": "a@example.com", "password": "x" * 129}, "password", b"at most"),
     ],
 )
-def test_register_validates_input(client, data, field, message):
+def test_register_validates_input(
+    client: FlaskClient, data: dict[str, str], field: str, message: bytes
+) -> None:
     data["confirm_password"] = data["password"]
     response = client.post("/auth/register", data=data)
     assert response.status_code == 200
@@ -37,7 +46,7 @@ def test_register_validates_input(client, data, field, message):
     assert f'id="{field}-errors"'.encode() in response.data
 
 
-def test_register_requires_matching_passwords(client):
+def test_register_requires_matching_passwords(client: FlaskClient) -> None:
     response = client.post(
         "/auth/register",
         data={
@@ -62,7 +71,7 @@ def test_register_requires_matching_passwords(client):
         "hunter2hunter2",
     ],
 )
-def test_register_refuses_common_passwords(client, password):
+def test_register_refuses_common_passwords(client: FlaskClient, password: str) -> None:
     response = client.post(
         "/auth/register",
         data={
@@ -77,7 +86,9 @@ def test_register_refuses_common_passwords(client, password):
 
 
 @pytest.mark.parametrize("length", [12, 64, 128])
-def test_register_accepts_long_uncommon_passwords(client, app, length):
+def test_register_accepts_long_uncommon_passwords(
+    client: FlaskClient, app: Flask, length: int
+) -> None:
     password = ("vX9#qL2!mR7$ " * 10)[:length]
     response = client.post(
         "/auth/register",
@@ -92,7 +103,7 @@ def test_register_accepts_long_uncommon_passwords(client, app, length):
         assert db.session.execute(db.select(User)).scalar_one().check_password(password)
 
 
-def test_taken_email_answers_like_a_new_one(app, auth):
+def test_taken_email_answers_like_a_new_one(app: Flask, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     first = app.test_client().post(
@@ -119,7 +130,7 @@ def test_taken_email_answers_like_a_new_one(app, auth):
         assert ada.scalar_one().check_password("correct horse")
 
 
-def test_login_and_logout(client, auth):
+def test_login_and_logout(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     assert client.get("/auth/login").status_code == 200
@@ -134,7 +145,9 @@ def test_login_and_logout(client, auth):
     assert client.get("/auth/account").status_code == 302
 
 
-def test_remember_me_outlives_the_session_until_logout(client, auth):
+def test_remember_me_outlives_the_session_until_logout(
+    client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     auth.logout()
     client.post(
@@ -157,7 +170,9 @@ def test_remember_me_outlives_the_session_until_logout(client, auth):
         ("nobody@example.com", "correct horse"),
     ],
 )
-def test_login_failure_looks_the_same_for_any_cause(client, auth, email, password):
+def test_login_failure_looks_the_same_for_any_cause(
+    client: FlaskClient, auth: AuthActions, email: str, password: str
+) -> None:
     auth.register()
     auth.logout()
     response = auth.login(email=email, password=password)
@@ -165,13 +180,13 @@ def test_login_failure_looks_the_same_for_any_cause(client, auth, email, passwor
     assert b"Invalid email or password." in response.data
 
 
-def test_account_page_requires_login(client):
+def test_account_page_requires_login(client: FlaskClient) -> None:
     response = client.get("/auth/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login?next=")
 
 
-def test_login_follows_a_local_next(client, auth):
+def test_login_follows_a_local_next(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     response = client.post(
@@ -193,7 +208,9 @@ def test_login_follows_a_local_next(client, auth):
         "",
     ],
 )
-def test_login_never_redirects_off_site(client, auth, target):
+def test_login_never_redirects_off_site(
+    client: FlaskClient, auth: AuthActions, target: str
+) -> None:
     auth.register()
     auth.logout()
     response = client.post(
@@ -205,22 +222,28 @@ def test_login_never_redirects_off_site(client, auth, target):
     assert not is_safe_next(target)
 
 
-def test_logged_in_user_skips_register_and_login(client, auth):
+def test_logged_in_user_skips_register_and_login(
+    client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     assert client.get("/auth/register").headers["Location"] == "/auth/account"
     assert client.get("/auth/login").headers["Location"] == "/auth/account"
 
 
-def test_logout_needs_post(client):
+def test_logout_needs_post(client: FlaskClient) -> None:
     assert client.get("/auth/logout").status_code == 405
 
 
-def logged_in(client):
+def logged_in(client: FlaskClient) -> bool:
     """True when the client's cookies still open the account page."""
     return client.get("/auth/account").status_code == 200
 
 
-def copy_cookies(source, target, names=("session", "remember_token")):
+def copy_cookies(
+    source: FlaskClient,
+    target: FlaskClient,
+    names: Sequence[str] = ("session", "remember_token"),
+) -> None:
     """Give `target` the cookies of `source`, as a thief who copied them would."""
     for name in names:
         cookie = source.get_cookie(name)
@@ -228,7 +251,7 @@ def copy_cookies(source, target, names=("session", "remember_token")):
             target.set_cookie(name, cookie.value)
 
 
-def test_login_starts_a_fresh_session(client, auth):
+def test_login_starts_a_fresh_session(client: FlaskClient, auth: AuthActions) -> None:
     auth.register()
     auth.logout()
     with client.session_transaction() as data:
@@ -239,7 +262,9 @@ def test_login_starts_a_fresh_session(client, auth):
         assert data["_user_id"] != "1"
 
 
-def test_copied_cookies_stop_working_at_logout(app, client, auth):
+def test_copied_cookies_stop_working_at_logout(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     auth.logout()
     client.post(
@@ -259,7 +284,9 @@ def test_copied_cookies_stop_working_at_logout(app, client, auth):
         assert db.session.execute(db.select(UserSession)).first() is None
 
 
-def test_logout_everywhere_ends_every_session(app, client, auth, auth_for):
+def test_logout_everywhere_ends_every_session(
+    app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]
+) -> None:
     auth.register()
     other = app.test_client()
     auth_for(other).login()
@@ -270,13 +297,15 @@ def test_logout_everywhere_ends_every_session(app, client, auth, auth_for):
     assert not logged_in(other)
 
 
-def test_logout_everywhere_needs_login_and_post(client):
+def test_logout_everywhere_needs_login_and_post(client: FlaskClient) -> None:
     assert client.get("/auth/logout-everywhere").status_code == 405
     response = client.post("/auth/logout-everywhere")
     assert response.headers["Location"].startswith("/auth/login")
 
 
-def test_password_change_ends_other_sessions(app, client, auth, auth_for):
+def test_password_change_ends_other_sessions(
+    app: Flask, client: FlaskClient, auth: AuthActions, auth_for: type[AuthActions]
+) -> None:
     auth.register()
     other = app.test_client()
     auth_for(other).login()
@@ -298,7 +327,14 @@ def test_password_change_ends_other_sessions(app, client, auth, auth_for):
         ("correct horse", "short", "password", b"at least 12"),
     ],
 )
-def test_password_change_refuses(client, auth, current, new, field, message):
+def test_password_change_refuses(
+    client: FlaskClient,
+    auth: AuthActions,
+    current: str,
+    new: str,
+    field: str,
+    message: bytes,
+) -> None:
     auth.register()
     response = auth.change_password(current=current, new=new)
     assert response.status_code == 200
@@ -308,6 +344,6 @@ def test_password_change_refuses(client, auth, current, new, field, message):
     assert auth.login().status_code == 302
 
 
-def test_password_page_requires_login(client):
+def test_password_page_requires_login(client: FlaskClient) -> None:
     response = client.get("/auth/password")
     assert response.headers["Location"].startswith("/auth/login?next=")

@@ -1,5 +1,7 @@
 """Settings come from the environment, and production refuses unsafe ones."""
 
+from pathlib import Path
+
 import pytest
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -20,7 +22,9 @@ GOOD_KEY = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
-def production_env(monkeypatch, tmp_path):
+def production_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> pytest.MonkeyPatch:
     """An environment as in production: no debug, no .env, no FLASK_* settings."""
     for name in ("FLASK_DEBUG", "FLASK_SECRET_KEY", "FLASK_PROXY_HOPS"):
         monkeypatch.delenv(name, raising=False)
@@ -30,7 +34,7 @@ def production_env(monkeypatch, tmp_path):
     return monkeypatch
 
 
-def test_test_config_replaces_the_environment(monkeypatch):
+def test_test_config_replaces_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASK_TESTING", "false")
 {%- if cookiecutter.use_sqlalchemy %}
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -52,7 +56,9 @@ def test_test_config_replaces_the_environment(monkeypatch):
         ("0101010101" * 8, "binary digits"),
     ],
 )
-def test_production_refuses_weak_secret_key(production_env, key, reason):
+def test_production_refuses_weak_secret_key(
+    production_env: pytest.MonkeyPatch, key: str | None, reason: str
+) -> None:
     if key is not None:
         production_env.setenv("FLASK_SECRET_KEY", key)
     with pytest.raises(RuntimeError, match="SECRET_KEY") as error:
@@ -60,7 +66,9 @@ def test_production_refuses_weak_secret_key(production_env, key, reason):
     assert "secrets.token_hex(32)" in str(error.value)
 
 
-def test_production_reads_settings_from_environment(production_env):
+def test_production_reads_settings_from_environment(
+    production_env: pytest.MonkeyPatch,
+) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     production_env.setenv("FLASK_SECRET_KEY_FALLBACKS", '["an-older-key-for-rotation"]')
     app = create_app()
@@ -72,7 +80,9 @@ def test_production_reads_settings_from_environment(production_env):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_development_runs_without_a_secret_key(production_env):
+def test_development_runs_without_a_secret_key(
+    production_env: pytest.MonkeyPatch,
+) -> None:
     production_env.setenv("FLASK_DEBUG", "1")
     app = create_app()
     assert app.debug
@@ -80,19 +90,19 @@ def test_development_runs_without_a_secret_key(production_env):
     assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
-def test_proxy_fix_is_off_by_default(production_env):
+def test_proxy_fix_is_off_by_default(production_env: pytest.MonkeyPatch) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     assert not isinstance(create_app().wsgi_app, ProxyFix)
 
 
-def test_proxy_hops_trust_forwarded_headers(production_env):
+def test_proxy_hops_trust_forwarded_headers(production_env: pytest.MonkeyPatch) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     production_env.setenv("FLASK_PROXY_HOPS", "1")
     app = create_app()
     assert isinstance(app.wsgi_app, ProxyFix)
 
     @app.get("/whoami")
-    def whoami():
+    def whoami() -> dict[str, str | None]:
         return {"remote_addr": request.remote_addr, "scheme": request.scheme}
 
     response = app.test_client().get(
@@ -105,7 +115,9 @@ def test_proxy_hops_trust_forwarded_headers(production_env):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def test_flask_prefixed_settings_win_over_plain_ones(production_env, tmp_path):
+def test_flask_prefixed_settings_win_over_plain_ones(
+    production_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     chosen = f"sqlite:///{tmp_path / 'chosen.sqlite'}"
     production_env.setenv("FLASK_SQLALCHEMY_DATABASE_URI", chosen)
@@ -114,7 +126,7 @@ def test_flask_prefixed_settings_win_over_plain_ones(production_env, tmp_path):
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 
 
-def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path):
+def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path: Path) -> None:
     url = database_url(None, str(tmp_path / "instance"))
     assert url == f"sqlite:///{tmp_path / 'instance' / SQLITE_FILENAME}"
     assert (tmp_path / "instance").is_dir()
@@ -131,11 +143,13 @@ def test_database_url_defaults_to_sqlite_in_instance_folder(tmp_path):
         ("sqlite:///data.sqlite", "sqlite:///data.sqlite"),
     ],
 )
-def test_database_url_maps_short_schemes_to_the_driver(given, expected):
+def test_database_url_maps_short_schemes_to_the_driver(
+    given: str, expected: str
+) -> None:
     assert database_url(given) == expected
 
 
-def test_test_config_database_url_is_mapped_too():
+def test_test_config_database_url_is_mapped_too() -> None:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgres://u@db/a"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/a"
 {%- elif cookiecutter.use_sqlalchemy and cookiecutter.database == "mysql" %}
@@ -149,18 +163,20 @@ def test_test_config_database_url_is_mapped_too():
         ("sqlite:///data.sqlite", "sqlite:///data.sqlite"),
     ],
 )
-def test_database_url_maps_short_schemes_to_the_driver(given, expected):
+def test_database_url_maps_short_schemes_to_the_driver(
+    given: str, expected: str
+) -> None:
     assert database_url(given) == expected
 
 
-def test_test_config_database_url_is_mapped_too():
+def test_test_config_database_url_is_mapped_too() -> None:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "mysql://u@db/a"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "mysql+pymysql://u@db/a"
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database != "sqlite" %}
 
 
-def test_no_silent_fallback_to_sqlite(production_env):
+def test_no_silent_fallback_to_sqlite(production_env: pytest.MonkeyPatch) -> None:
     production_env.setenv("FLASK_SECRET_KEY", GOOD_KEY)
     production_env.delenv("DATABASE_URL")
     with pytest.raises(RuntimeError, match="DATABASE_URL is not set"):

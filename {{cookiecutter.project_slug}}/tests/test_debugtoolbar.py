@@ -25,7 +25,7 @@ assert "flask_debugtoolbar" not in sys.modules, "toolbar imported in production"
 """
 
 
-def test_toolbar_shows_in_development(tmp_path):
+def test_toolbar_shows_in_development(tmp_path: Path) -> None:
     app = create_app(
         {
             "DEBUG": True,
@@ -44,14 +44,16 @@ def test_toolbar_shows_in_development(tmp_path):
     page = client.get("/").get_data(as_text=True)
     assert 'id="flDebug"' in page
     # It starts collapsed (its own cookie), once: a toolbar opened stays open.
-    assert client.get_cookie("fldt").value == "hide"
+    cookie = client.get_cookie("fldt")
+    assert cookie is not None
+    assert cookie.value == "hide"
     client.delete_cookie("fldt")
     client.get("/")
     assert client.get_cookie("fldt") is None
 
 
 @pytest.mark.slow
-def test_toolbar_is_absent_in_production(tmp_path):
+def test_toolbar_is_absent_in_production(tmp_path: Path) -> None:
     env = {
         "FLASK_SECRET_KEY": "a-long-random-production-secret-key",
 {%- if cookiecutter.use_sqlalchemy %}

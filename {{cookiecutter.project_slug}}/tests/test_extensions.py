@@ -4,7 +4,8 @@ These tests add a blueprint the way you would (not `auth`), use each extension
 there as its docs show, and check that it does what those docs promise.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from flask.testing import FlaskClient
 {%- if cookiecutter.use_login %}
 from flask_login import login_user, logout_user
 {%- endif %}
@@ -17,25 +18,25 @@ from {{ cookiecutter.project_slug }}.models import User
 {%- endif %}
 
 
-def add_blueprint(app, blueprint):
+def add_blueprint(app: Flask, blueprint: Blueprint) -> FlaskClient:
     """Register `blueprint` on the test app, as create_app registers its own."""
     app.register_blueprint(blueprint, url_prefix="/other")
     return app.test_client()
 {%- if cookiecutter.use_login %}
 
 
-def limited_app(app, **settings):
+def limited_app(app: Flask, **settings: object) -> Flask:
     """The test app again, with rate limits on (the tests' config turns them off)."""
     return create_app({**app.config, "RATELIMIT_ENABLED": True, **settings})
 
 
-def test_limits_and_their_headers_apply_in_any_blueprint(app):
+def test_limits_and_their_headers_apply_in_any_blueprint(app: Flask) -> None:
     app = limited_app(app)
     other = Blueprint("other", __name__)
 
     @other.get("/limited")
     @limiter.limit("2 per minute")
-    def limited():
+    def limited() -> str:
         return "ok"
 
     client = add_blueprint(app, other)
@@ -49,16 +50,16 @@ def test_limits_and_their_headers_apply_in_any_blueprint(app):
     assert int(refused.headers["Retry-After"]) > 0
 
 
-def test_a_blueprint_wide_limit_covers_all_its_views(app):
+def test_a_blueprint_wide_limit_covers_all_its_views(app: Flask) -> None:
     app = limited_app(app)
     other = Blueprint("other", __name__)
 
     @other.get("/one")
-    def one():
+    def one() -> str:
         return "one"
 
     @other.get("/two")
-    def two():
+    def two() -> str:
         return "two"
 
     limiter.limit("1 per minute")(other)
@@ -68,12 +69,12 @@ def test_a_blueprint_wide_limit_covers_all_its_views(app):
     assert client.get("/other/two").status_code == 200
 
 
-def test_default_limits_spare_the_health_checks(app):
+def test_default_limits_spare_the_health_checks(app: Flask) -> None:
     app = limited_app(app, RATELIMIT_DEFAULT="1 per minute")
     other = Blueprint("other", __name__)
 
     @other.get("/page")
-    def page():
+    def page() -> str:
         return "page"
 
     client = add_blueprint(app, other)
@@ -84,7 +85,7 @@ def test_default_limits_spare_the_health_checks(app):
         assert client.get("/readyz").status_code == 200
 
 
-def test_remember_me_is_set_and_cleared_in_any_blueprint(app):
+def test_remember_me_is_set_and_cleared_in_any_blueprint(app: Flask) -> None:
     with app.app_context():
         user = User(email="ada@example.com")
         user.set_password("correct horse")
@@ -94,12 +95,12 @@ def test_remember_me_is_set_and_cleared_in_any_blueprint(app):
     other = Blueprint("other", __name__)
 
     @other.post("/sign-in")
-    def sign_in():
+    def sign_in() -> str:
         login_user(db.session.get(User, user_id), remember=True)
         return "in"
 
     @other.post("/sign-out")
-    def sign_out():
+    def sign_out() -> str:
         logout_user()
         return "out"
 
@@ -115,12 +116,12 @@ def test_remember_me_is_set_and_cleared_in_any_blueprint(app):
 {%- endif %}
 
 
-def test_csrf_protects_a_new_form_in_any_blueprint(app):
+def test_csrf_protects_a_new_form_in_any_blueprint(app: Flask) -> None:
     app.config["WTF_CSRF_ENABLED"] = True
     other = Blueprint("other", __name__)
 
     @other.route("/form", methods=["GET", "POST"])
-    def form():
+    def form() -> str:
         if FlaskForm().validate_on_submit():
             return "accepted"
         return "shown"

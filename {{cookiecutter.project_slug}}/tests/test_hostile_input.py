@@ -5,6 +5,18 @@ form posts create rows and log in, so each of those tests gets a fresh app.
 """
 
 import pytest
+{%- if cookiecutter.use_login or (cookiecutter.use_api and cookiecutter.use_sqlalchemy) %}
+from conftest import (
+{%- if cookiecutter.use_login %}
+    AuthActions,
+{%- endif %}
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
+    json_of,
+{%- endif %}
+)
+{%- endif %}
+from flask.testing import FlaskClient
+from werkzeug.wrappers import Response
 
 MARKUP = "<script>alert(1)</script>"
 HOSTILE = {
@@ -59,7 +71,7 @@ FIELDS = [(path, field) for path, data in FORMS.items() for field in data]
 INVALID_UTF8 = b"\xff\xfe\xc3\x28\xed\xa0\x80"
 
 
-def assert_harmless(response):
+def assert_harmless(response: Response) -> None:
     """A client error or a page, never a server error, never live markup in HTML."""
     assert response.status_code < 500, response.status_code
     if response.mimetype != "text/html":
@@ -70,7 +82,7 @@ def assert_harmless(response):
 
 
 @pytest.mark.parametrize("path", GET_PATHS)
-def test_hostile_query_string(shared_client, path):
+def test_hostile_query_string(shared_client: FlaskClient, path: str) -> None:
     for payload in HOSTILE.values():
         query = {"q": payload, "next": payload}
         with shared_client.get(path, query_string=query) as response:
@@ -78,14 +90,14 @@ def test_hostile_query_string(shared_client, path):
 
 
 @pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_path(shared_client, payload):
+def test_hostile_path(shared_client: FlaskClient, payload: str) -> None:
     response = shared_client.get("/" + payload)
     assert response.status_code == 404
     assert_harmless(response)
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", *GET_PATHS])
-def test_invalid_utf8_in_path_and_query(shared_client, path):
+def test_invalid_utf8_in_path_and_query(shared_client: FlaskClient, path: str) -> None:
     client = shared_client
     raw = INVALID_UTF8.decode("latin-1")
     with client.get(path, environ_overrides={"PATH_INFO": path + raw}) as response:
@@ -102,7 +114,7 @@ def test_invalid_utf8_in_path_and_query(shared_client, path):
 
 
 @pytest.mark.parametrize(("path", "field"), FIELDS)
-def test_hostile_form_field(client, path, field):
+def test_hostile_form_field(client: FlaskClient, path: str, field: str) -> None:
     for payload in HOSTILE.values():
         data = {**FORMS[path], field: payload}
         response = client.post(path, data=data, follow_redirects=True)
@@ -111,7 +123,7 @@ def test_hostile_form_field(client, path, field):
 
 
 @pytest.mark.parametrize("path", FORMS)
-def test_invalid_utf8_form_body(client, path):
+def test_invalid_utf8_form_body(client: FlaskClient, path: str) -> None:
     fields = "&".join(f"{name}=" for name in FORMS[path])
     body = fields.encode() + b"&x=" + INVALID_UTF8
     for name in FORMS[path]:
@@ -129,7 +141,9 @@ def test_invalid_utf8_form_body(client, path):
     ["1", "2", "", "None", *HOSTILE.values()],
     ids=["user-id", "other-id", "empty", "none", *HOSTILE.keys()],
 )
-def test_forged_session_ids_log_nobody_in(client, auth, forged):
+def test_forged_session_ids_log_nobody_in(
+    client: FlaskClient, auth: AuthActions, forged: str
+) -> None:
     auth.register()
     auth.logout()
     with client.session_transaction() as data:
@@ -143,11 +157,11 @@ def test_forged_session_ids_log_nobody_in(client, auth, forged):
 
 
 @pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_bearer_tokens(client, payload):
+def test_hostile_bearer_tokens(client: FlaskClient, payload: str) -> None:
     for header in (f"Bearer {payload}", payload, f"Bearer  {payload} "):
         header = header.encode("utf-8").decode("latin-1").replace("\x00", "")
         headers = {"Authorization": header.replace("\r", "").replace("\n", "")}
         response = client.post("/api/v1/notes", json={"title": "x"}, headers=headers)
         assert response.status_code in (401, 403)
-        assert response.json["code"] == response.status_code
+        assert json_of(response)["code"] == response.status_code
 {%- endif %}

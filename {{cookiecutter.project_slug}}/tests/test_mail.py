@@ -2,9 +2,18 @@
 
 import re
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
+from conftest import AuthActions
+from flask import Flask
+from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from {{ cookiecutter.project_slug }} import (
     create_app,
@@ -23,30 +32,34 @@ REFUSED = b"This link is invalid, has expired or was already used."
 
 
 @pytest.fixture
-def outbox(app):
+def outbox(app: Flask) -> list[Any]:
     """The mails sent during the test (Flask-Mailman's locmem backend)."""
     mailman = app.extensions["mailman"]
-    mailman.outbox = []
-    return mailman.outbox
+    outbox: list[Any] = []
+    mailman.outbox = outbox
+    return outbox
 
 
-def link_in(message):
+def link_in(message: Any) -> str:
     """The path of the one link to this site in a mail, checked in both parts."""
     links = LINK.findall(message.body)
     assert len(links) == 1, message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html"
     assert f'href="http://localhost{links[0]}"' in html
-    return links[0]
+    path: str = links[0]
+    return path
 
 
-def user(app, email="ada@example.com"):
+def user(app: Flask, email: str = "ada@example.com") -> User:
     """The account of `email`, read afresh."""
     with app.app_context():
-        return db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
+        return db.session.execute(select(User).filter_by(email=email)).scalar_one()
 
 
-def add_user(app, email="ada@example.com", password="correct horse"):
+def add_user(
+    app: Flask, email: str = "ada@example.com", password: str = "correct horse"
+) -> None:
     """An account made directly, without the register view's slower hashing."""
     with app.app_context():
         account = User(email=email)
@@ -55,17 +68,21 @@ def add_user(app, email="ada@example.com", password="correct horse"):
         db.session.commit()
 
 
-def ask_reset(client, email="ada@example.com"):
+def ask_reset(client: FlaskClient, email: str = "ada@example.com") -> TestResponse:
     """Ask for a reset link; return the response, followed to its page."""
     return client.post("/auth/reset", data={"email": email}, follow_redirects=True)
 
 
-def choose_password(client, path, password=NEW_PASSWORD):
+def choose_password(
+    client: FlaskClient, path: str, password: str = NEW_PASSWORD
+) -> TestResponse:
     """Post a new password to a reset link."""
     return client.post(path, data={"password": password, "confirm_password": password})
 
 
-def test_register_mails_a_confirmation_link(app, client, auth, outbox):
+def test_register_mails_a_confirmation_link(
+    app: Flask, client: FlaskClient, auth: AuthActions, outbox: list[Any]
+) -> None:
     auth.register()
     assert [m.to for m in outbox] == [["ada@example.com"]]
     assert app.config["PROJECT_NAME"] in outbox[0].subject
@@ -78,7 +95,9 @@ def test_register_mails_a_confirmation_link(app, client, auth, outbox):
     assert b"Confirmed on" in client.get("/auth/account").data
 
 
-def test_confirmation_link_works_without_a_session(app, client, auth, outbox):
+def test_confirmation_link_works_without_a_session(
+    app: Flask, client: FlaskClient, auth: AuthActions, outbox: list[Any]
+) -> None:
     auth.register()
     response = app.test_client().get(link_in(outbox[0]), follow_redirects=True)
     assert b"Your address is confirmed" in response.data
@@ -90,8 +109,8 @@ def test_confirmation_link_works_without_a_session(app, client, auth, outbox):
 
 
 def test_taken_address_answers_like_a_new_one_and_mails_its_owner(
-    app, auth, auth_for, outbox
-):
+    app: Flask, auth: AuthActions, auth_for: type[AuthActions], outbox: list[Any]
+) -> None:
     new = auth.register(email="ada@example.com")
     stranger = app.test_client()
     taken = auth_for(stranger).register(email="ADA@example.com", password=NEW_PASSWORD)
@@ -100,11 +119,13 @@ def test_taken_address_answers_like_a_new_one_and_mails_its_owner(
     assert "Someone tried to register" in outbox[1].subject
     assert link_in(outbox[1]) == "/auth/reset"
     with app.app_context():
-        assert db.session.execute(db.select(db.func.count(User.id))).scalar() == 1
+        assert db.session.execute(select(func.count(User.id))).scalar() == 1
     assert user(app).check_password("correct horse")
 
 
-def test_resend_confirmation(app, client, auth, outbox):
+def test_resend_confirmation(
+    app: Flask, client: FlaskClient, auth: AuthActions, outbox: list[Any]
+) -> None:
     assert client.post("/auth/confirm").headers["Location"].startswith("/auth/login")
     auth.register()
     client.post("/auth/confirm")
@@ -116,7 +137,9 @@ def test_resend_confirmation(app, client, auth, outbox):
     assert client.get("/auth/confirm").status_code == 405
 
 
-def test_reset_answers_the_same_whether_the_address_has_an_account(app, auth, outbox):
+def test_reset_answers_the_same_whether_the_address_has_an_account(
+    app: Flask, auth: AuthActions, outbox: list[Any]
+) -> None:
     auth.register()
     auth.logout()
     outbox.clear()
@@ -133,7 +156,9 @@ def test_reset_answers_the_same_whether_the_address_has_an_account(app, auth, ou
     ("email", "message"),
     [("", b"required"), ("not-an-address", b"Invalid"), ("a@b.c" * 60, b"254")],
 )
-def test_reset_request_validates_the_address(client, outbox, email, message):
+def test_reset_request_validates_the_address(
+    client: FlaskClient, outbox: list[Any], email: str, message: bytes
+) -> None:
     response = client.post("/auth/reset", data={"email": email})
     assert response.status_code == 200
     assert message in response.data
@@ -141,8 +166,12 @@ def test_reset_request_validates_the_address(client, outbox, email, message):
 
 
 def test_reset_sets_the_password_and_ends_every_other_session(
-    app, client, auth, auth_for, outbox
-):
+    app: Flask,
+    client: FlaskClient,
+    auth: AuthActions,
+    auth_for: type[AuthActions],
+    outbox: list[Any],
+) -> None:
     auth.register()
     laptop = app.test_client()
     auth_for(laptop).login()
@@ -170,7 +199,9 @@ def test_reset_sets_the_password_and_ends_every_other_session(
         ("x" * 129, b"at most"),
     ],
 )
-def test_new_password_follows_the_policy(app, auth, outbox, password, message):
+def test_new_password_follows_the_policy(
+    app: Flask, auth: AuthActions, outbox: list[Any], password: str, message: bytes
+) -> None:
     auth.register()
     visitor = app.test_client()
     ask_reset(visitor)
@@ -184,35 +215,31 @@ def test_new_password_follows_the_policy(app, auth, outbox, password, message):
     assert choose_password(visitor, path).status_code == 302
 
 
-def signed(app, payload, salt, key=None, age=0):
+def signed(
+    app: Flask, payload: object, salt: str, key: str | None = None, age: int = 0
+) -> str:
     """A token as the app would make it, with another key or `age` seconds old."""
-    serializer = URLSafeTimedSerializer(key or app.secret_key, salt=salt)
+    serializer = URLSafeTimedSerializer(key or app.config["SECRET_KEY"], salt=salt)
     now = int(time.time()) - age
-    original = TimestampSigner.get_timestamp
-    TimestampSigner.get_timestamp = lambda self: now
-    try:
+    with mock.patch.object(TimestampSigner, "get_timestamp", return_value=now):
         return serializer.dumps(payload)
-    finally:
-        TimestampSigner.get_timestamp = original
 
 
-def reset_payload(app, email="ada@example.com"):
+def reset_payload(app: Flask, email: str = "ada@example.com") -> dict[str, Any]:
     """What a genuine reset token of `email` carries."""
     with app.app_context():
-        account = db.session.execute(
-            db.select(User).filter_by(email=email)
-        ).scalar_one()
+        account = db.session.execute(select(User).filter_by(email=email)).scalar_one()
         return {"user": account.id, "password": emails.password_fingerprint(account)}
 
 
-def tampered(token):
+def tampered(token: str) -> str:
     """The token with one character of its payload changed."""
     index = 2
     swapped = "B" if token[index] != "B" else "C"
     return token[:index] + swapped + token[index + 1 :]
 
 
-RESET_ATTACKS = {
+RESET_ATTACKS: dict[str, Callable[[Flask], str]] = {
     "forged-key": lambda app: signed(
         app, reset_payload(app), emails.RESET_SALT, key="another-secret-key"
     ),
@@ -241,7 +268,7 @@ RESET_ATTACKS = {
 
 
 @pytest.mark.parametrize("attack", RESET_ATTACKS)
-def test_reset_refuses_bad_tokens(app, outbox, attack):
+def test_reset_refuses_bad_tokens(app: Flask, outbox: list[Any], attack: str) -> None:
     add_user(app)
     add_user(app, "eve@example.com", NEW_PASSWORD)
     path = f"/auth/reset/{RESET_ATTACKS[attack](app)}"
@@ -255,13 +282,15 @@ def test_reset_refuses_bad_tokens(app, outbox, attack):
     assert user(app, "eve@example.com").check_password(NEW_PASSWORD)
 
 
-def test_reset_token_that_is_almost_expired_still_works(app, outbox):
+def test_reset_token_that_is_almost_expired_still_works(
+    app: Flask, outbox: list[Any]
+) -> None:
     add_user(app)
     token = signed(app, reset_payload(app), emails.RESET_SALT, age=3500)
     assert choose_password(app.test_client(), f"/auth/reset/{token}").status_code == 302
 
 
-def test_reset_link_works_once(app, outbox):
+def test_reset_link_works_once(app: Flask, outbox: list[Any]) -> None:
     add_user(app)
     ask_reset(app.test_client())
     path = link_in(outbox[-1])
@@ -271,7 +300,9 @@ def test_reset_link_works_once(app, outbox):
     assert user(app).check_password(NEW_PASSWORD)
 
 
-def test_reset_link_is_void_once_the_password_changes(app, auth, outbox):
+def test_reset_link_is_void_once_the_password_changes(
+    app: Flask, auth: AuthActions, outbox: list[Any]
+) -> None:
     auth.register()
     ask_reset(app.test_client())
     path = link_in(outbox[-1])
@@ -281,7 +312,7 @@ def test_reset_link_is_void_once_the_password_changes(app, auth, outbox):
     assert user(app).check_password(NEW_PASSWORD)
 
 
-def test_tampered_reset_link_is_refused(app, outbox):
+def test_tampered_reset_link_is_refused(app: Flask, outbox: list[Any]) -> None:
     add_user(app)
     ask_reset(app.test_client())
     token = link_in(outbox[-1]).rpartition("/")[2]
@@ -291,7 +322,7 @@ def test_tampered_reset_link_is_refused(app, outbox):
     assert user(app).check_password("correct horse")
 
 
-CONFIRM_ATTACKS = {
+CONFIRM_ATTACKS: dict[str, Callable[[Flask, dict[str, Any]], str]] = {
     "forged-key": lambda app, payload: signed(
         app, payload, emails.CONFIRM_SALT, key="another-secret-key"
     ),
@@ -310,7 +341,9 @@ CONFIRM_ATTACKS = {
 
 
 @pytest.mark.parametrize("attack", CONFIRM_ATTACKS)
-def test_confirmation_refuses_bad_tokens(app, client, outbox, attack):
+def test_confirmation_refuses_bad_tokens(
+    app: Flask, client: FlaskClient, outbox: list[Any], attack: str
+) -> None:
     add_user(app)
     payload = {"user": user(app).id, "email": "ada@example.com"}
     token = CONFIRM_ATTACKS[attack](app, payload)
@@ -319,7 +352,9 @@ def test_confirmation_refuses_bad_tokens(app, client, outbox, attack):
     assert user(app).email_confirmed_at is None
 
 
-def test_links_name_server_name_not_the_host_header(app, outbox):
+def test_links_name_server_name_not_the_host_header(
+    app: Flask, outbox: list[Any]
+) -> None:
     add_user(app)
     app.config["SERVER_NAME"] = "site.example"
     app.config["PREFERRED_URL_SCHEME"] = "https"
@@ -332,7 +367,9 @@ def test_links_name_server_name_not_the_host_header(app, outbox):
     assert "attacker.example" not in outbox[-1].body
 
 
-def test_production_without_server_name_sends_nothing(app, outbox, caplog):
+def test_production_without_server_name_sends_nothing(
+    app: Flask, outbox: list[Any], caplog: pytest.LogCaptureFixture
+) -> None:
     app.testing = False
     with app.test_request_context():
         send_mail("ada@example.com", "Hello", "confirm", link="http://localhost/")
@@ -340,7 +377,9 @@ def test_production_without_server_name_sends_nothing(app, outbox, caplog):
     assert "set FLASK_SERVER_NAME" in caplog.text
 
 
-def test_development_prints_mail_to_the_console(tmp_path, capsys):
+def test_development_prints_mail_to_the_console(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = create_app(
         {
             "DEBUG": True,
@@ -360,13 +399,15 @@ def test_development_prints_mail_to_the_console(tmp_path, capsys):
 {%- if cookiecutter.use_celery %}
 
 
-def test_mail_is_handed_to_a_celery_task(app, outbox, monkeypatch):
-    handed = []
+def test_mail_is_handed_to_a_celery_task(
+    app: Flask, outbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[tuple[str, ...]] = []
 
     class Task:
         """Stands for deliver_mail: records what a worker would be given."""
 
-        def delay(self, *args):
+        def delay(self, *args: str) -> None:
             handed.append(args)
 
     monkeypatch.setattr(mailer, "deliver_mail", Task())

@@ -1,7 +1,11 @@
 """The home page, the health checks and the error pages."""
 
+from conftest import json_of
+from flask import Flask
+from flask.testing import FlaskClient
 
-def test_home_page_is_styled(client):
+
+def test_home_page_is_styled(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert b"<h1>" in response.data
@@ -10,26 +14,30 @@ def test_home_page_is_styled(client):
         assert stylesheet.status_code == 200
 
 
-def test_healthz_answers_without_a_database(client):
+def test_healthz_answers_without_a_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
 
 
-def test_readyz_answers_when_ready(client):
+def test_readyz_answers_when_ready(client: FlaskClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json["status"] == "ready"
+    assert json_of(response)["status"] == "ready"
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def test_readyz_answers_503_when_the_database_is_down(app_without_database):
+def test_readyz_answers_503_when_the_database_is_down(
+    app_without_database: Flask,
+) -> None:
     response = app_without_database.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "down"}
 
 
-def test_pages_answer_503_when_the_database_is_down(app_without_database):
+def test_pages_answer_503_when_the_database_is_down(
+    app_without_database: Flask,
+) -> None:
     client = app_without_database.test_client()
     response = client.get("/")
     assert response.status_code == 503
@@ -38,17 +46,17 @@ def test_pages_answer_503_when_the_database_is_down(app_without_database):
 {%- endif %}
 
 
-def test_unknown_page_shows_the_404_page(client):
+def test_unknown_page_shows_the_404_page(client: FlaskClient) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert b"Page not found" in response.data
 
 
-def test_server_error_shows_the_500_page(app):
+def test_server_error_shows_the_500_page(app: Flask) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.get("/boom")
-    def boom():
+    def boom() -> str:
         raise RuntimeError("boom")
 
     response = app.test_client().get("/boom")

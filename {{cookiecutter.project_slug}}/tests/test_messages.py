@@ -1,6 +1,10 @@
 """The example form: validation, errors next to fields, CSRF."""
 
+from pathlib import Path
+
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
@@ -9,14 +13,14 @@ from {{ cookiecutter.project_slug }}.models import Message
 {%- endif %}
 
 
-def test_form_page_has_labelled_fields(client):
+def test_form_page_has_labelled_fields(client: FlaskClient) -> None:
     response = client.get("/messages/new")
     assert response.status_code == 200
     assert b'<label for="author">' in response.data
     assert b'<label for="body">' in response.data
 
 
-def test_valid_message_is_accepted(client, app):
+def test_valid_message_is_accepted(client: FlaskClient, app: Flask) -> None:
     response = client.post(
         "/messages/new",
         data={"author": "Ada", "body": "Hello <b>world</b>"},
@@ -42,7 +46,9 @@ def test_valid_message_is_accepted(client, app):
         ({"author": "Ada", "body": "x" * 501}, "body", b"longer than 500"),
     ],
 )
-def test_invalid_message_shows_error_next_to_field(client, data, field, error):
+def test_invalid_message_shows_error_next_to_field(
+    client: FlaskClient, data: dict[str, str], field: str, error: bytes
+) -> None:
     response = client.post("/messages/new", data=data)
     assert response.status_code == 200
     assert error in response.data
@@ -50,7 +56,7 @@ def test_invalid_message_shows_error_next_to_field(client, data, field, error):
     assert f'aria-describedby="{field}-errors"'.encode() in response.data
 
 
-def test_post_without_csrf_token_is_refused(tmp_path):
+def test_post_without_csrf_token_is_refused(tmp_path: Path) -> None:
     app = create_app(
         {
             "TESTING": True,

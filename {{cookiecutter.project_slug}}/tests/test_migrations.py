@@ -4,6 +4,8 @@ tells whether they have run."""
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import inspect
 
@@ -16,7 +18,7 @@ TABLES = {*db.metadata.tables, VERSION_TABLE.name}
 
 
 @pytest.fixture
-def empty_app(app, monkeypatch):
+def empty_app(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """The test app with no tables at all, run from the project root."""
     monkeypatch.chdir(PROJECT_ROOT)
     with app.app_context():
@@ -26,13 +28,15 @@ def empty_app(app, monkeypatch):
     return app
 
 
-def table_names(app):
+def table_names(app: Flask) -> set[str]:
     """The tables that exist in the app's database now."""
     with app.app_context():
         return set(inspect(db.engine).get_table_names())
 
 
-def test_upgrade_check_downgrade_round_trip(empty_app, runner):
+def test_upgrade_check_downgrade_round_trip(
+    empty_app: Flask, runner: FlaskCliRunner
+) -> None:
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert table_names(empty_app) == TABLES
@@ -51,7 +55,9 @@ def test_upgrade_check_downgrade_round_trip(empty_app, runner):
     assert result.exit_code == 0, result.output
 
 
-def test_readyz_answers_503_until_the_migrations_ran(empty_app, runner):
+def test_readyz_answers_503_until_the_migrations_ran(
+    empty_app: Flask, runner: FlaskCliRunner
+) -> None:
     client = empty_app.test_client()
     pending = (503, {"status": "unavailable", "database": "migrations pending"})
     ready = (200, {"status": "ready", "database": "up"})
@@ -67,14 +73,14 @@ def test_readyz_answers_503_until_the_migrations_ran(empty_app, runner):
     assert (response.status_code, response.json) == pending
 
 
-def test_flask_db_lists_the_migrate_commands(runner):
+def test_flask_db_lists_the_migrate_commands(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["db", "--help"])
     assert result.exit_code == 0, result.output
     for command in ("upgrade", "downgrade", "migrate", "check", "current"):
         assert command in result.output
 
 
-def test_migrations_run_from_code(empty_app):
+def test_migrations_run_from_code(empty_app: Flask) -> None:
     with empty_app.app_context():
         upgrade()
     assert table_names(empty_app) == TABLES

@@ -1,6 +1,12 @@
 """The models store what they are given, with per-row timestamps."""
 
 {% if cookiecutter.use_login -%}
+from pathlib import Path
+
+{% endif -%}
+from flask import Flask
+
+{% if cookiecutter.use_login -%}
 from {{ cookiecutter.project_slug }} import create_app
 {% endif -%}
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -12,7 +18,7 @@ from {{ cookiecutter.project_slug }}.models import (
 )
 
 
-def test_message_round_trip_keeps_non_ascii_text(app):
+def test_message_round_trip_keeps_non_ascii_text(app: Flask) -> None:
     with app.app_context():
         db.session.add(Message(author="Zoë", body="Grüße, 世界"))
         db.session.add(Message(author="Chloé", body="Second"))
@@ -25,7 +31,7 @@ def test_message_round_trip_keeps_non_ascii_text(app):
 {%- if cookiecutter.use_login %}
 
 
-def test_user_password_is_hashed(app):
+def test_user_password_is_hashed(app: Flask) -> None:
     with app.app_context():
         user = User(email="zoë@example.com")
         user.set_password("correct horse")
@@ -39,7 +45,7 @@ def test_user_password_is_hashed(app):
         assert not stored.check_password("Correct horse")
 
 
-def test_production_hashes_passwords_with_scrypt(tmp_path):
+def test_production_hashes_passwords_with_scrypt(tmp_path: Path) -> None:
     app = create_app(
         {
             "SECRET_KEY": "a-long-random-production-secret-key",

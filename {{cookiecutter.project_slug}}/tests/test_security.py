@@ -1,10 +1,26 @@
 """Secure by default: response headers, cookie flags, form protection and limits."""
 
 import re
+{%- if cookiecutter.use_sqlalchemy %}
+from collections.abc import Iterator
+{%- endif %}
+from pathlib import Path
 
 import pytest
-from flask import abort, session
+{%- if cookiecutter.use_login or cookiecutter.use_api %}
+from conftest import (
+{%- if cookiecutter.use_login %}
+    AuthActions,
+{%- endif %}
+{%- if cookiecutter.use_api %}
+    json_of,
+{%- endif %}
+)
+{%- endif %}
+from flask import Flask, abort, session
+from flask.testing import FlaskClient
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.test import TestResponse
 
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
@@ -32,7 +48,11 @@ INLINE_CODE = re.compile(r"<script(?![^>]*\ssrc=)|<style|\sstyle=|\son[a-z]+=", 
 
 
 @pytest.fixture
-def production_app(monkeypatch, tmp_path):
+{%- if cookiecutter.use_sqlalchemy %}
+def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Flask]:
+{%- else %}
+def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Flask:
+{%- endif %}
     """The app as production builds it: settings from the environment."""
     for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_PROXY_HOPS"):
         monkeypatch.delenv(name, raising=False)
@@ -50,7 +70,7 @@ def production_app(monkeypatch, tmp_path):
 {%- endif %}
 
 
-def assert_secure_cookies(response, names):
+def assert_secure_cookies(response: TestResponse, names: list[str]) -> None:
     """Each cookie in `names` is set Secure, HttpOnly and SameSite=Lax."""
     cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
     assert set(names) <= set(cookies), cookies
@@ -60,7 +80,7 @@ def assert_secure_cookies(response, names):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_response_has_security_headers(client, path):
+def test_every_response_has_security_headers(client: FlaskClient, path: str) -> None:
     with client.get(path) as response:
         policy = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy
@@ -73,33 +93,35 @@ def test_every_response_has_security_headers(client, path):
 
 
 @pytest.mark.parametrize("policy", [None, "default-src 'none'"])
-def test_policy_setting_replaces_the_csp(app, policy):
+def test_policy_setting_replaces_the_csp(app: Flask, policy: str | None) -> None:
     same_app_with_policy = create_app({**app.config, "CONTENT_SECURITY_POLICY": policy})
     response = same_app_with_policy.test_client().get("/healthz")
     assert response.headers.get("Content-Security-Policy") == policy
 
 
-def test_headers_a_view_sets_are_kept(app, client):
+def test_headers_a_view_sets_are_kept(app: Flask, client: FlaskClient) -> None:
     @app.get("/framed")
-    def framed():
+    def framed() -> tuple[str, dict[str, str]]:
         return "ok", {"X-Frame-Options": "SAMEORIGIN"}
 
     assert client.get("/framed").headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
 
 
-def test_hsts_is_sent_over_https_only(client):
+def test_hsts_is_sent_over_https_only(client: FlaskClient) -> None:
     response = client.get("/", base_url=HTTPS)
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 @pytest.mark.parametrize("path", HTML_PAGES)
-def test_pages_have_no_inline_code_the_policy_would_block(client, path):
+def test_pages_have_no_inline_code_the_policy_would_block(
+    client: FlaskClient, path: str
+) -> None:
     assert INLINE_CODE.findall(client.get(path).get_data(as_text=True)) == []
 
 
-def test_production_session_cookie_is_secure(production_app):
+def test_production_session_cookie_is_secure(production_app: Flask) -> None:
     @production_app.get("/visit")
-    def visit():
+    def visit() -> str:
         session["visited"] = True
         return "ok"
 
@@ -108,9 +130,11 @@ def test_production_session_cookie_is_secure(production_app):
 {%- if cookiecutter.use_wtf %}
 
 
-def csrf_token(response):
+def csrf_token(response: TestResponse) -> str:
     """The CSRF token of the form in a page."""
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.text)[1]
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.text)
+    assert found is not None, response.text
+    return found[1]
 
 
 @pytest.mark.parametrize(
@@ -127,14 +151,16 @@ def csrf_token(response):
     ],
 )
 @pytest.mark.parametrize("token", [None, "forged-token"])
-def test_post_without_a_valid_csrf_token_answers_400(production_app, path, token):
+def test_post_without_a_valid_csrf_token_answers_400(
+    production_app: Flask, path: str, token: str | None
+) -> None:
     data = {"csrf_token": token} if token else {}
     response = production_app.test_client().post(path, data=data, base_url=HTTPS)
     assert response.status_code == 400
     assert b"This form has expired" in response.data
 
 
-def test_post_with_the_csrf_token_is_accepted(production_app):
+def test_post_with_the_csrf_token_is_accepted(production_app: Flask) -> None:
     client = production_app.test_client()
     token = csrf_token(client.get("/messages/new", base_url=HTTPS))
     response = client.post(
@@ -155,14 +181,16 @@ def test_post_with_the_csrf_token_is_accepted(production_app):
     ],
     ids=["body-over-1MiB", "field-over-64KiB", "150-fields"],
 )
-def test_oversized_form_answers_413(client, data, content_type):
+def test_oversized_form_answers_413(
+    client: FlaskClient, data: dict[str, str], content_type: str | None
+) -> None:
     response = client.post("/messages/new", data=data, content_type=content_type)
     assert response.status_code == 413
 {%- endif %}
 {%- if cookiecutter.use_login %}
 
 
-def test_production_login_cookies_are_secure(production_app):
+def test_production_login_cookies_are_secure(production_app: Flask) -> None:
     with production_app.app_context():
         user = User(email="ada@example.com")
         user.set_password("correct horse")
@@ -185,7 +213,9 @@ def test_production_login_cookies_are_secure(production_app):
     assert_secure_cookies(response, ["session", "remember_token"])
 
 
-def test_session_from_another_browser_is_no_longer_fresh(client, auth):
+def test_session_from_another_browser_is_no_longer_fresh(
+    client: FlaskClient, auth: AuthActions
+) -> None:
     auth.register()
     with client.session_transaction() as data:
         assert data["_fresh"] is True
@@ -194,7 +224,7 @@ def test_session_from_another_browser_is_no_longer_fresh(client, auth):
         assert data["_fresh"] is False
 
 
-def test_login_posts_are_rate_limited_per_client(app):
+def test_login_posts_are_rate_limited_per_client(app: Flask) -> None:
     limited = create_app(
         {**app.config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
     )
@@ -221,14 +251,14 @@ def test_login_posts_are_rate_limited_per_client(app):
         (429, b"Too many requests"),
     ],
 )
-def test_error_pages_are_the_sites(app, code, text):
+def test_error_pages_are_the_sites(app: Flask, code: int, text: bytes) -> None:
     @app.get("/fail/<int:code>")
-    def fail(code):
+    def fail(code: int) -> str:
         abort(code)
 {%- if cookiecutter.use_api %}
 
     @app.get("/api/v1/fail/<int:code>")
-    def api_fail(code):
+    def api_fail(code: int) -> str:
         abort(code)
 {%- endif %}
 
@@ -241,13 +271,13 @@ def test_error_pages_are_the_sites(app, code, text):
 {%- if cookiecutter.use_api %}
     api = client.get(f"/api/v1/fail/{code}")
     assert api.status_code == code
-    assert api.json["code"] == code
+    assert json_of(api)["code"] == code
 {%- endif %}
 
 
-def test_429_page_carries_retry_after(app):
+def test_429_page_carries_retry_after(app: Flask) -> None:
     @app.get("/busy")
-    def busy():
+    def busy() -> str:
         raise TooManyRequests(retry_after=60)
 
     response = app.test_client().get("/busy")
@@ -257,7 +287,7 @@ def test_429_page_carries_retry_after(app):
 {%- if cookiecutter.use_wtf %}
 
 
-def test_expired_form_page_tells_the_user_to_retry(production_app):
+def test_expired_form_page_tells_the_user_to_retry(production_app: Flask) -> None:
     client = production_app.test_client()
     token = csrf_token(client.get("/messages/new", base_url=HTTPS))
     client.delete_cookie("session")  # the session that signed the token is gone
@@ -273,13 +303,13 @@ def test_expired_form_page_tells_the_user_to_retry(production_app):
 {%- if cookiecutter.use_login %}
 
 
-def limited_client(app, **settings):
+def limited_client(app: Flask, **settings: object) -> FlaskClient:
     """A client of a copy of `app` whose rate limits are on."""
     limited = create_app({**app.config, "RATELIMIT_ENABLED": True, **settings})
     return limited.test_client()
 
 
-def test_rate_limited_login_answers_the_429_page(app):
+def test_rate_limited_login_answers_the_429_page(app: Flask) -> None:
     client = limited_client(app, LOGIN_RATE_LIMIT="1 per minute")
     data = {"email": "ada@example.com", "password": "wrong password"}
     client.post("/auth/login", data=data)
@@ -289,7 +319,7 @@ def test_rate_limited_login_answers_the_429_page(app):
     assert b"Too many requests" in response.data
 
 
-def test_registration_is_rate_limited_per_client(app):
+def test_registration_is_rate_limited_per_client(app: Flask) -> None:
     client = limited_client(app, REGISTER_RATE_LIMIT="2 per hour")
     statuses = []
     for number in range(3):
@@ -304,8 +334,8 @@ def test_registration_is_rate_limited_per_client(app):
 
 
 def test_production_warns_when_limits_are_counted_per_process(
-    monkeypatch, tmp_path, caplog
-):
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     for name in ("FLASK_DEBUG", "FLASK_TESTING"):

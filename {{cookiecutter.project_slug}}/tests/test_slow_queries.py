@@ -1,15 +1,17 @@
 """Statements slower than SLOW_QUERY_MS are logged with the request's path."""
 
 import logging
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import db
 
 
-def make_app(tmp_path, slow_query_ms):
+def make_app(tmp_path: Path, slow_query_ms: int) -> Flask:
     """A test app whose slow-query threshold is `slow_query_ms`."""
     return create_app(
         {
@@ -20,7 +22,9 @@ def make_app(tmp_path, slow_query_ms):
     )
 
 
-def test_slow_query_is_logged_with_statement_and_path(tmp_path, caplog):
+def test_slow_query_is_logged_with_statement_and_path(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     app = make_app(tmp_path, 0)
     with caplog.at_level(logging.WARNING, logger=app.logger.name):
         # No tables here: /readyz may answer 503; its queries are what matter.
@@ -31,7 +35,9 @@ def test_slow_query_is_logged_with_statement_and_path(tmp_path, caplog):
     assert "on /readyz" in messages[0]
 
 
-def test_query_outside_a_request_is_logged_too(tmp_path, caplog):
+def test_query_outside_a_request_is_logged_too(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     app = make_app(tmp_path, 0)
     with app.app_context(), caplog.at_level(logging.WARNING, logger=app.logger.name):
         db.session.execute(text("SELECT 2"))
@@ -39,14 +45,18 @@ def test_query_outside_a_request_is_logged_too(tmp_path, caplog):
 
 
 @pytest.mark.parametrize("threshold", [200, 60_000])
-def test_fast_queries_are_not_logged(tmp_path, caplog, threshold):
+def test_fast_queries_are_not_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, threshold: int
+) -> None:
     app = make_app(tmp_path, threshold)
     with caplog.at_level(logging.WARNING, logger=app.logger.name):
         app.test_client().get("/readyz")
     assert not [r for r in caplog.records if "Slow query" in r.getMessage()]
 
 
-def test_threshold_comes_from_the_environment(monkeypatch, tmp_path):
+def test_threshold_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("SLOW_QUERY_MS", "350")
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")

@@ -1,17 +1,23 @@
 """Background jobs run inside the app context; tests run them eagerly."""
 
 import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
 
 from {{ cookiecutter.project_slug }} import create_app, tasks
 from {{ cookiecutter.project_slug }}.tasks import ping
 
 
-def test_ping_answers_pong(app):
+def test_ping_answers_pong(app: Flask) -> None:
     with app.app_context():
         assert ping.delay().get(timeout=5) == "pong"
 
 
-def test_celery_settings_come_from_redis_url(monkeypatch, tmp_path):
+def test_celery_settings_come_from_redis_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/3")
 {%- if cookiecutter.use_sqlalchemy %}
@@ -22,7 +28,9 @@ def test_celery_settings_come_from_redis_url(monkeypatch, tmp_path):
     assert celery.conf.result_backend == "redis://cache.internal:6379/3"
 
 
-def test_worker_reads_dotenv_like_the_flask_command(monkeypatch, tmp_path):
+def test_worker_reads_dotenv_like_the_flask_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # `celery -A ... worker` started in the project folder, with only .env set up.
     redis_url = "redis://queue.internal:6379/5"
     settings = {"REDIS_URL": redis_url, "FLASK_DEBUG": "1"}

@@ -1,8 +1,12 @@
 """Settings: safe defaults here, overridden by the environment or by tests."""
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
 
+{% if cookiecutter.use_sqlalchemy or cookiecutter.use_celery -%}
 import os
-{%- endif %}
+{% endif -%}
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
 
 # Values that look like a secret key but protect nothing.
 PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
@@ -16,7 +20,8 @@ SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 {%- endif %}
 
-DEFAULTS = {
+# Setting values are of many types, as in app.config itself.
+DEFAULTS: dict[str, Any] = {
     # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
     # as \u0022 so that the text stays exactly as typed at the prompt.
     "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
@@ -111,7 +116,7 @@ EXAMPLE_DATABASE_URL = "mysql://root@localhost:3306/{{ cookiecutter.project_slug
 {%- endif %}
 
 
-def configure(app, test_config=None):
+def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill app.config: defaults, then the environment (or test_config), then checks."""
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
@@ -174,9 +179,9 @@ def configure(app, test_config=None):
 {%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
 
 
-def unprefixed_settings():
+def unprefixed_settings() -> dict[str, Any]:
     """The settings whose variables are named without FLASK_, where they are set."""
-    settings = {}
+    settings: dict[str, Any] = {}
 {%- if cookiecutter.use_sqlalchemy %}
     if os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
@@ -196,7 +201,7 @@ def unprefixed_settings():
 {%- if cookiecutter.use_celery %}
 
 
-def celery_settings(redis_url):
+def celery_settings(redis_url: str) -> dict[str, str | bool]:
     """Celery's settings: Redis carries the jobs and keeps their results."""
     return {
         "broker_url": redis_url,
@@ -207,7 +212,7 @@ def celery_settings(redis_url):
 {%- endif %}
 
 
-def check_secret_key(key):
+def check_secret_key(key: str | None) -> None:
     """Refuse to serve in production without a long, random SECRET_KEY."""
     if (
         not key
@@ -224,7 +229,7 @@ def check_secret_key(key):
 {%- if cookiecutter.use_mail %}
 
 
-def check_mail_settings(app):
+def check_mail_settings(app: Flask) -> None:
     """Warn of mail settings that production needs and that are left unset."""
     if not app.config.get("SERVER_NAME"):
         app.logger.warning(
@@ -248,7 +253,7 @@ def check_mail_settings(app):
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 
 
-def database_url(url, instance_path):
+def database_url(url: str | None, instance_path: str) -> str:
     """Return the SQLAlchemy URL from DATABASE_URL, or a SQLite file in instance/."""
     if not url:
         os.makedirs(instance_path, exist_ok=True)
@@ -257,7 +262,7 @@ def database_url(url, instance_path):
 {%- elif cookiecutter.use_sqlalchemy %}
 
 
-def database_url(url):
+def database_url(url: str | None) -> str:
     """Return the SQLAlchemy URL from DATABASE_URL, naming the installed driver."""
     if not url:
         raise RuntimeError(
@@ -270,7 +275,7 @@ def database_url(url):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def engine_options(url):
+def engine_options(url: str) -> dict[str, Any]:
     """Fail fast when a database server is down, so /readyz answers 503 quickly."""
     if url.startswith("sqlite"):
         return {}

@@ -62,7 +62,8 @@ migrate = Migrate()
 {% endif -%}
 {% if cookiecutter.use_login -%}
 login_manager = LoginManager()
-login_manager.login_view = "auth.login"
+# Flask-Login has no annotations: pyright would guess None for login_view's type.
+login_manager.login_view = "auth.login"  # pyright: ignore[reportAttributeAccessIssue]
 login_manager.session_protection = "basic"
 # Counts requests per client address. Only views that ask for a limit have one
 # (the login POST), unless FLASK_RATELIMIT_DEFAULT sets one for every view.

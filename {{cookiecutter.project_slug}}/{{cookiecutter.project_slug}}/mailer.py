@@ -1,5 +1,7 @@
 """Outgoing mail: text and HTML rendered from templates/mail/, sent by Flask-Mailman."""
 
+from typing import Any
+
 from flask import current_app, render_template
 {%- if not cookiecutter.use_celery %}
 from flask_mailman import EmailMultiAlternatives
@@ -10,7 +12,7 @@ from {{ cookiecutter.project_slug }}.tasks import deliver_mail
 {%- endif %}
 
 
-def send_mail(to, subject, template, **context):
+def send_mail(to: str, subject: str, template: str, **context: Any) -> None:
     """Mail `to` the templates mail/<template>.txt and .html, rendered with `context`.
 
     Rendered here, inside the request, so that url_for(..., _external=True) in
@@ -38,7 +40,7 @@ def send_mail(to, subject, template, **context):
         current_app.logger.exception("Could not send %r to the mail server", subject)
 
 
-def deliver_mail(to, subject, text, html):
+def deliver_mail(to: str, subject: str, text: str, html: str) -> None:
     """Send one mail: the text, with the HTML as its alternative."""
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")

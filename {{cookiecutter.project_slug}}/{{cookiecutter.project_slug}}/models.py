@@ -11,6 +11,7 @@ from datetime import (
     timedelta,
 {%- endif %}
 )
+from typing import TYPE_CHECKING
 
 {% if cookiecutter.use_login -%}
 from flask import current_app
@@ -35,6 +36,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 {%- endif %}
 
 from {{ cookiecutter.project_slug }}.extensions import (
+    Base,
     db,
 {%- if cookiecutter.use_login %}
     login_manager,
@@ -48,20 +50,27 @@ SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
 LAST_SEEN_STEP = timedelta(minutes=5)
 {%- endif %}
 
+if TYPE_CHECKING:
+    # db.Model is made at run time from Base (with Flask-SQLAlchemy's mixins), which
+    # type checkers cannot follow: they check the models against Base itself.
+    Model = Base
+else:
+    Model = db.Model
 
-def utcnow():
+
+def utcnow() -> datetime:
     """Return the current time in UTC: called per row, never once at import."""
     return datetime.now(UTC)
 {%- if cookiecutter.use_login %}
 
 
-def as_utc(moment):
+def as_utc(moment: datetime) -> datetime:
     """`moment` with its zone: SQLite and MySQL hand times back without one."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 {%- endif %}
 
 
-class Message(db.Model):
+class Message(Model):
     """A short note left on the home page."""
 
     __tablename__ = "messages"
@@ -75,7 +84,7 @@ class Message(db.Model):
 {%- if cookiecutter.use_api %}
 
 
-class Note(db.Model):
+class Note(Model):
     """A titled note: the example resource of the JSON API."""
 
     __tablename__ = "notes"
@@ -99,7 +108,7 @@ class Note(db.Model):
 {%- if cookiecutter.use_login %}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """Someone who can log in with an email address and a password."""
 
     __tablename__ = "users"
@@ -114,38 +123,40 @@ class User(UserMixin, db.Model):
     # When the user followed the link mailed to the address; None until then.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 {%- endif %}
-    # The UserSession this object was loaded for; Flask-Login stores its id.
-    session_id = None
+    # The UserSession this object was loaded for; Flask-Login stores its id. Typed
+    # by a comment: SQLAlchemy would take an annotation for a column.
+    session_id = None  # type: str | None
 
-    def get_id(self):
+    def get_id(self) -> str:
         """What Flask-Login keeps in the cookies: the session's id, not the user's.
 
         Deleting that UserSession row ends the login, wherever its cookies went
         (Flask-Login's "Alternative Tokens"). A plain login_user(user) starts one.
         """
         if self.session_id is None:
-            self.start_session()
+            record = self.start_session()
             db.session.commit()
+            return record.id
         return self.session_id
 
-    def start_session(self):
+    def start_session(self) -> "UserSession":
         """Record a new login of this user; the caller commits, then login_user."""
         record = UserSession(id=secrets.token_urlsafe(32), user=self)
         db.session.add(record)
         self.session_id = record.id
         return record
 
-    def set_password(self, password):
+    def set_password(self, password: str) -> None:
         """Store a salted hash of `password` (scrypt unless configured otherwise)."""
         method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method)
 
-    def check_password(self, password):
+    def check_password(self, password: str) -> bool:
         """Return True when `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One login of a user, from login until logout: the server's side of a cookie."""
 
     __tablename__ = "user_sessions"
@@ -164,7 +175,7 @@ class UserSession(db.Model):
 {%- if cookiecutter.use_api %}
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token of the API: only its SHA-256 is stored, never the token."""
 
     __tablename__ = "api_tokens"
@@ -185,7 +196,7 @@ class ApiToken(db.Model):
 
 
 @login_manager.user_loader
-def load_user(session_id):
+def load_user(session_id: str) -> User | None:
     """The user of the UserSession whose id the cookie holds, or None once it ended."""
     if not SESSION_ID.fullmatch(session_id):
         return None  # forged: never reaches the database (NUL breaks PostgreSQL)

@@ -1,6 +1,15 @@
 """Security headers on every response, and requests refused before any view."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from flask import abort, request
+
+if TYPE_CHECKING:  # the WSGI types exist for type checkers only (as in Flask)
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # Our pages load their CSS and scripts from /static only, with nothing inline,
 # so the policy can forbid everything else. Loosen it here if a page needs more;
@@ -34,7 +43,7 @@ class SecurityHeaders:
     HSTS goes over HTTPS only.
     """
 
-    def __init__(self, wsgi_app, config):
+    def __init__(self, wsgi_app: WSGIApplication, config: Mapping[str, Any]) -> None:
         self.wsgi_app = wsgi_app
         policy = config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
         headers = dict(SECURITY_HEADERS)
@@ -46,11 +55,17 @@ class SecurityHeaders:
             ("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY),
         ]
 
-    def __call__(self, environ, start_response):
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
         secure = environ["wsgi.url_scheme"] == "https"
         wanted = self.https_headers if secure else self.http_headers
 
-        def start_with_headers(status, headers, exc_info=None):
+        def start_with_headers(
+            status: str,
+            headers: list[tuple[str, str]],
+            exc_info: OptExcInfo | None = None,
+        ) -> Callable[[bytes], object]:
             present = {name.lower() for name, _ in headers}
             headers.extend(h for h in wanted if h[0].lower() not in present)
             return start_response(status, headers, exc_info)
@@ -58,7 +73,7 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start_with_headers)
 
 
-def refuse_undecodable_query():
+def refuse_undecodable_query() -> None:
     """Answer 400 to a query string that is not UTF-8: request.args cannot read it."""
     try:
         request.query_string.decode()

@@ -2,24 +2,28 @@
 
 import time
 
-from flask import has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from {{ cookiecutter.project_slug }}.extensions import db
 
 
-def register_slow_query_log(app):
+def register_slow_query_log(app: Flask) -> None:
     """Time each statement the app's database runs; log those over SLOW_QUERY_MS."""
     threshold = float(app.config["SLOW_QUERY_MS"]) / 1000
     with app.app_context():
         engine = db.engine
 
     @event.listens_for(engine, "before_cursor_execute")
-    def start_timer(conn, cursor, statement, parameters, context, executemany):
+    def start_timer(conn: Connection, *args: object) -> None:
         conn.info.setdefault("query_started", []).append(time.perf_counter())
 
     @event.listens_for(engine, "after_cursor_execute")
-    def log_if_slow(conn, cursor, statement, parameters, context, executemany):
+    def log_if_slow(
+        conn: Connection, cursor: DBAPICursor, statement: str, *args: object
+    ) -> None:
         elapsed = time.perf_counter() - conn.info["query_started"].pop()
         if elapsed >= threshold:
             path = request.path if has_request_context() else "(no request)"

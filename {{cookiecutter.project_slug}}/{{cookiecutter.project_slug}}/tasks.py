@@ -3,18 +3,19 @@
 import functools
 
 from celery import Celery, Task, shared_task
+from flask import Flask
 {%- if cookiecutter.use_mail %}
 from flask_mailman import EmailMultiAlternatives
 {%- endif %}
 
 
-def init_celery(app):
+def init_celery(app: Flask) -> None:
     """Create the Celery app of `app`: settings from CELERY, tasks in app context."""
 
-    class FlaskTask(Task):
+    class FlaskTask(Task[..., object]):
         """A task that runs inside the Flask app context (database, config)."""
 
-        def __call__(self, *args, **kwargs):
+        def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
@@ -22,11 +23,10 @@ def init_celery(app):
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    return celery_app
 
 
 @shared_task(ignore_result=False)
-def ping():
+def ping() -> str:
     """Answer "pong": proves that a worker runs and can be reached."""
     return "pong"
 
@@ -36,7 +36,7 @@ def ping():
 
 # A mail server that is down or refuses for a while: try again, waiting longer.
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def deliver_mail(to, subject, text, html):
+def deliver_mail(to: str, subject: str, text: str, html: str) -> None:
     """Send one mail (mailer.py renders it): the text, with the HTML as alternative."""
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
@@ -45,7 +45,7 @@ def deliver_mail(to, subject, text, html):
 
 
 @functools.cache
-def worker_app():
+def worker_app() -> Celery:
     """The Celery app of a fresh Flask app, built once, for the worker.
 
     Like the `flask` command, read .flaskenv and .env first (a variable already
@@ -57,10 +57,11 @@ def worker_app():
     from {{ cookiecutter.project_slug }} import create_app
 
     load_dotenv()
-    return create_app().extensions["celery"]
+    celery_app: Celery = create_app().extensions["celery"]
+    return celery_app
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Celery:
     """`celery -A {{ cookiecutter.project_slug }}.tasks` asks this module for `app`."""
     if name == "app":
         return worker_app()

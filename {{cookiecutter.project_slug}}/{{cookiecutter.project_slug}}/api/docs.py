@@ -1,11 +1,11 @@
 """In development, an interactive API page at /api/docs, served without a CDN."""
 
-from flask import send_from_directory
+from flask import Flask, send_from_directory
 
 SWAGGER_UI_URL = "/api/swagger-ui/"
 
 
-def serve_swagger_ui(app):
+def serve_swagger_ui(app: Flask) -> None:
     """Serve Swagger UI's files from the swagger-ui-bundle package (dev extra)."""
     try:
         from swagger_ui_bundle import swagger_ui_path

@@ -3,9 +3,17 @@
 {% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
 import hashlib
 import hmac
+{% endif -%}
+{% if cookiecutter.use_sqlalchemy -%}
+from collections.abc import Callable
+{% endif -%}
+{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
 from functools import wraps
 {% endif -%}
 from importlib.metadata import PackageNotFoundError, version
+{%- if cookiecutter.use_sqlalchemy %}
+from typing import Any, ParamSpec, TypeVar
+{%- endif %}
 
 {% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
 from flask import g, request
@@ -20,6 +28,7 @@ from flask_smorest import (
 {%- endif %}
 )
 {%- if cookiecutter.use_sqlalchemy %}
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
@@ -49,6 +58,10 @@ from {{ cookiecutter.project_slug }}.models import Note
 bp = Blueprint(
     "api", __name__, url_prefix="/api/v1", description="The application's JSON API."
 )
+{%- if cookiecutter.use_sqlalchemy %}
+P = ParamSpec("P")
+R = TypeVar("R")
+{%- endif %}
 {%- if cookiecutter.use_login %}
 bp.cli.add_command(create_token_command)
 bp.cli.add_command(list_tokens_command)
@@ -61,7 +74,7 @@ class Health(MethodView):
     """The API answers."""
 
     @bp.response(200, HealthSchema)
-    def get(self):
+    def get(self) -> dict[str, str]:
         """Liveness of the API: touches no database."""
         return {"status": "ok"}
 
@@ -71,7 +84,7 @@ class Version(MethodView):
     """Which release of the application answers."""
 
     @bp.response(200, VersionSchema)
-    def get(self):
+    def get(self) -> dict[str, str]:
         """Name and installed version of the application."""
         try:
             installed = version("{{ cookiecutter.project_slug }}")
@@ -81,21 +94,22 @@ class Version(MethodView):
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def documented_as_write(view):
+def documented_as_write(view: Callable[P, R]) -> Callable[P, R]:
     """Show in OpenAPI that `view` needs a bearer token and may answer 401 or 403."""
     view = bp.alt_response(401, response="UNAUTHORIZED")(view)
     view = bp.alt_response(403, response="FORBIDDEN")(view)
-    return bp.doc(security=[{"bearerAuth": []}])(view)
+    documented: Callable[P, R] = bp.doc(security=[{"bearerAuth": []}])(view)
+    return documented
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
 
-def writes(view):
+def writes(view: Callable[P, R]) -> Callable[P, R]:
     """Writes need a user's bearer token: checked on each request, shown in OpenAPI."""
     return documented_as_write(token_required(view))
 
 
-def owned_note(note_id):
+def owned_note(note_id: int) -> Note:
     """The note `note_id`, if the token's user owns it: 404 or 403 otherwise."""
     note = db.get_or_404(Note, note_id)
     if note.owner_id != g.api_user.id:
@@ -104,11 +118,11 @@ def owned_note(note_id):
 {%- elif cookiecutter.use_sqlalchemy %}
 
 
-def write_token_required(view):
+def write_token_required(view: Callable[P, R]) -> Callable[P, R]:
     """Answer 403 while API_WRITE_TOKEN is unset, 401 to a request without it."""
 
     @wraps(view)
-    def checked(*args, **kwargs):
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
         expected = current_app.config["API_WRITE_TOKEN"]
         if not expected:
             abort(403, message="This API is read-only: FLASK_API_WRITE_TOKEN is unset.")
@@ -127,19 +141,19 @@ def write_token_required(view):
     return checked
 
 
-def writes(view):
+def writes(view: Callable[P, R]) -> Callable[P, R]:
     """Writes need the operator's token, FLASK_API_WRITE_TOKEN; shown in OpenAPI."""
     return documented_as_write(write_token_required(view))
 
 
-def owned_note(note_id):
+def owned_note(note_id: int) -> Note:
     """The note `note_id`: the write token may change any note."""
     return db.get_or_404(Note, note_id)
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 
 
-def save(note):
+def save(note: Note) -> Note:
     """Commit `note`, answering 409 when another note has its title."""
     db.session.add(note)
     try:
@@ -156,26 +170,26 @@ class Notes(MethodView):
 
     @bp.arguments(PageArgsSchema, location="query")
     @bp.response(200, NotePageSchema)
-    def get(self, args):
+    def get(self, args: dict[str, int]) -> dict[str, Any]:
         """List notes, oldest first, a page at a time."""
         page, page_size = args["page"], args["page_size"]
         query = (
-            db.select(Note)
+            select(Note)
             .order_by(Note.id)
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
         return {
-            "items": db.session.execute(query).scalars().all(),
+            "items": db.session.scalars(query).all(),
             "page": page,
             "page_size": page_size,
-            "total": db.session.scalar(db.select(db.func.count(Note.id))),
+            "total": db.session.scalar(select(func.count(Note.id))),
         }
 
     @bp.arguments(NoteSchema)
     @bp.response(201, NoteSchema)
     @writes
-    def post(self, data):
+    def post(self, data: dict[str, str]) -> Note:
         """Create a note."""
 {%- if cookiecutter.use_login %}
         return save(Note(**data, owner_id=g.api_user.id))
@@ -189,14 +203,14 @@ class NoteById(MethodView):
     """One note."""
 
     @bp.response(200, NoteSchema)
-    def get(self, note_id):
+    def get(self, note_id: int) -> Note:
         """Read a note."""
         return db.get_or_404(Note, note_id)
 
     @bp.arguments(NoteSchema)
     @bp.response(200, NoteSchema)
     @writes
-    def put(self, data, note_id):
+    def put(self, data: dict[str, str], note_id: int) -> Note:
         """Replace a note's title and body."""
         note = owned_note(note_id)
         note.title, note.body = data["title"], data["body"]
@@ -205,7 +219,7 @@ class NoteById(MethodView):
     @bp.arguments(NotePatchSchema(partial=True))
     @bp.response(200, NoteSchema)
     @writes
-    def patch(self, data, note_id):
+    def patch(self, data: dict[str, str], note_id: int) -> Note:
         """Change some fields of a note."""
         if not request.get_data():
             abort(422, message="Send a JSON object with the fields to change.")
@@ -216,7 +230,7 @@ class NoteById(MethodView):
 
     @bp.response(204)
     @writes
-    def delete(self, note_id):
+    def delete(self, note_id: int) -> None:
         """Delete a note."""
         db.session.delete(owned_note(note_id))
         db.session.commit()

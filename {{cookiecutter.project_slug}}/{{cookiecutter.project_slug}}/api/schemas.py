@@ -1,7 +1,8 @@
 """Marshmallow schemas: what the API accepts and what it answers."""
 {%- if cookiecutter.use_sqlalchemy %}
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 {%- endif %}
 
 from marshmallow import (
@@ -22,7 +23,7 @@ NO_CONTROL_CHARACTERS = validate.Regexp(
 )
 
 
-def valid_unicode(text):
+def valid_unicode(text: str) -> None:
     """Refuse unpaired surrogates, which no database can store as text."""
     try:
         text.encode("utf-8")
@@ -33,7 +34,9 @@ def valid_unicode(text):
 class UTCDateTime(fields.DateTime):
     """A timestamp with its zone: stored in UTC, though SQLite and MySQL drop it."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | float | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)

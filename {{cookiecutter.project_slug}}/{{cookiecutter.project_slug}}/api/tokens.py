@@ -2,26 +2,32 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from typing import ParamSpec, TypeVar
 
 import click
 from flask import current_app, g, request
 from flask.cli import with_appcontext
 from flask_smorest import abort
+from sqlalchemy import select
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import ApiToken, User, as_utc, utcnow
 
 MINUTE = "%Y-%m-%d %H:%M UTC"
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def hash_token(token):
+
+def hash_token(token: str) -> str:
     """The token's SHA-256: only this is stored, so a leaked table leaks no token."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_token(user, name, days):
+def issue_token(user: User, name: str, days: int) -> str:
     """Give `user` a new token valid for `days` days, and return it (shown once)."""
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -35,27 +41,27 @@ def issue_token(user, name, days):
     return token
 
 
-def token_user():
+def token_user() -> User | None:
     """The user whose unexpired token the `Authorization: Bearer` header holds."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    query = db.select(ApiToken).where(
+    query = select(ApiToken).where(
         ApiToken.token_hash == hash_token(token.strip()),
         ApiToken.expires_at > utcnow(),
     )
-    record = db.session.execute(query).scalar_one_or_none()
+    record = db.session.scalars(query).one_or_none()
     if record is None:
         return None
     record.last_used_at = utcnow()  # saved with the write the token allows
     return record.user
 
 
-def token_required(view):
+def token_required(view: Callable[P, R]) -> Callable[P, R]:
     """Answer 401 unless the request carries a valid bearer token; g.api_user is its user."""
 
     @wraps(view)
-    def checked(*args, **kwargs):
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
         g.api_user = token_user()
         if g.api_user is None:
             abort(
@@ -68,11 +74,10 @@ def token_required(view):
     return checked
 
 
-def find_user(email):
+def find_user(email: str) -> User:
     """The user with `email`, or a command-line error."""
-    user = db.session.execute(
-        db.select(User).filter_by(email=email.strip().lower())
-    ).scalar_one_or_none()
+    query = select(User).filter_by(email=email.strip().lower())
+    user = db.session.scalars(query).one_or_none()
     if user is None:
         raise click.ClickException(f"No user with the email {email!r}.")
     return user
@@ -88,7 +93,7 @@ def find_user(email):
     help="Days until it expires (default: the API_TOKEN_DAYS setting).",
 )
 @with_appcontext
-def create_token_command(email, name, days):
+def create_token_command(email: str, name: str, days: int | None) -> None:
     """Print a new API token for the user with EMAIL; it is shown only this once."""
     user = find_user(email)
     token = issue_token(user, name, days or current_app.config["API_TOKEN_DAYS"])
@@ -99,13 +104,13 @@ def create_token_command(email, name, days):
 @click.command("list-tokens")
 @click.argument("email", required=False)
 @with_appcontext
-def list_tokens_command(email):
+def list_tokens_command(email: str | None) -> None:
     """List API tokens (of the user with EMAIL, if given): id, owner, dates, name."""
-    query = db.select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
+    query = select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
     if email:
         query = query.where(ApiToken.user_id == find_user(email).id)
     now = utcnow()
-    for token in db.session.execute(query).scalars():
+    for token in db.session.scalars(query):
         expires = as_utc(token.expires_at)
         state = "valid until" if expires > now else "expired on"
         used = token.last_used_at and as_utc(token.last_used_at).strftime(MINUTE)
@@ -118,7 +123,7 @@ def list_tokens_command(email):
 @click.command("revoke-token")
 @click.argument("token_id", type=int)
 @with_appcontext
-def revoke_token_command(token_id):
+def revoke_token_command(token_id: int) -> None:
     """Delete the API token TOKEN_ID (from list-tokens): it stops working at once."""
     token = db.session.get(ApiToken, token_id)
     if token is None:

@@ -14,13 +14,13 @@ RESET_SALT = "password-reset"
 CONFIRM_SALT = "email-confirm"
 
 
-def serializer(salt):
+def serializer(salt: str) -> URLSafeTimedSerializer:
     """Signs with SECRET_KEY; tokens signed with SECRET_KEY_FALLBACKS still load."""
     keys = [*current_app.config["SECRET_KEY_FALLBACKS"], current_app.secret_key]
     return URLSafeTimedSerializer(keys, salt=salt)
 
 
-def password_fingerprint(user):
+def password_fingerprint(user: User) -> str:
     """A short digest of the password hash: it changes whenever the password does.
 
     A reset token carries it, so the token stops working once it has been used,
@@ -30,14 +30,14 @@ def password_fingerprint(user):
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
-def reset_token(user):
+def reset_token(user: User) -> str:
     """A token that lets whoever holds it choose a new password for `user`."""
     return serializer(RESET_SALT).dumps(
         {"user": user.id, "password": password_fingerprint(user)}
     )
 
 
-def user_of_reset_token(token):
+def user_of_reset_token(token: str) -> User | None:
     """The user a reset token was made for, or None: forged, expired or used up."""
     max_age = current_app.config["RESET_TOKEN_MAX_AGE"]
     try:
@@ -50,12 +50,12 @@ def user_of_reset_token(token):
     return user
 
 
-def confirm_token(user):
+def confirm_token(user: User) -> str:
     """A token that confirms that `user` receives mail at their current address."""
     return serializer(CONFIRM_SALT).dumps({"user": user.id, "email": user.email})
 
 
-def user_of_confirm_token(token):
+def user_of_confirm_token(token: str) -> User | None:
     """The user a confirmation token was made for, or None if it is not valid.
 
     It names the address as well: after a change of address, it confirms nothing.
@@ -71,20 +71,20 @@ def user_of_confirm_token(token):
     return user
 
 
-def send_reset(user):
+def send_reset(user: User) -> None:
     """Mail `user` a link to choose a new password."""
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
     minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
     send_mail(user.email, "Reset your password", "reset", link=link, minutes=minutes)
 
 
-def send_confirmation(user):
+def send_confirmation(user: User) -> None:
     """Mail `user` a link that confirms their address."""
     link = url_for("auth.confirm_email", token=confirm_token(user), _external=True)
     send_mail(user.email, "Confirm your address", "confirm", link=link)
 
 
-def send_already_registered(email):
+def send_already_registered(email: str) -> None:
     """Tell the owner of `email` that someone tried to register it again."""
     link = url_for("auth.reset_request", _external=True)
     send_mail(email, "Someone tried to register your address", "registered", link=link)

@@ -1,9 +1,13 @@
 """Forms of the auth blueprint."""
 
+{% if cookiecutter.use_mail -%}
+from typing import Any
+
+{% endif -%}
 from flask import current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, Field, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from zxcvbn import zxcvbn
 
@@ -18,23 +22,24 @@ ZXCVBN_MAX_LENGTH = 72
 MIN_PASSWORD_SCORE = 3
 
 
-def strip_whitespace(value):
+def strip_whitespace(value: str | None) -> str | None:
     """Drop spaces around a typed value, as people paste them by accident."""
     return value.strip() if isinstance(value, str) else value
 
 
-def known_words(form):
+def known_words(form: FlaskForm) -> list[str]:
     """What names the user: a password made from it is easy to guess."""
     if "email" in form:
-        return [form.email.data or ""]
+        return [form["email"].data or ""]
 {%- if cookiecutter.use_mail %}
-    if getattr(form, "account_email", None):
-        return [form.account_email]
+    account_email = getattr(form, "account_email", None)
+    if account_email:
+        return [account_email]
 {%- endif %}
     return [current_user.email] if current_user.is_authenticated else []
 
 
-def new_password(form, field):
+def new_password(form: FlaskForm, field: Field) -> None:
     """NIST SP 800-63B: long enough, and not a commonly used or guessable password."""
     password = field.data or ""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -51,7 +56,7 @@ def new_password(form, field):
         )
 
 
-def confirm_password():
+def confirm_password() -> PasswordField:
     """The second copy of the new password must match the first."""
     return PasswordField(
         "Confirm password",
@@ -121,7 +126,7 @@ class ResetPasswordForm(FlaskForm):
     confirm_password = confirm_password()
     submit = SubmitField("Set password")
 
-    def __init__(self, account_email, **kwargs):
+    def __init__(self, account_email: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # The password policy refuses a password made from the address.
         self.account_email = account_email

@@ -1,7 +1,11 @@
 """Views of the auth blueprint that mail a link: password reset, address confirmation."""
 
+from typing import cast
+
 from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from {{ cookiecutter.project_slug }}.auth.emails import (
     send_confirmation,
@@ -22,6 +26,9 @@ from {{ cookiecutter.project_slug }}.auth.routes import (
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
 
+# create_app registers the auth blueprint from here, once these views are on it.
+__all__ = ["bp"]
+
 RESET_SENT = (
     "If an account uses that address, we have mailed it a link to choose a new"
     " password. The link works for {minutes} minutes."
@@ -29,20 +36,20 @@ RESET_SENT = (
 LINK_REFUSED = "This link is invalid, has expired or was already used."
 
 
-def mail_rate_limit():
+def mail_rate_limit() -> str:
     """The MAIL_RATE_LIMIT setting, read at each request so tests can change it."""
-    return current_app.config["MAIL_RATE_LIMIT"]
+    return str(current_app.config["MAIL_RATE_LIMIT"])
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(mail_rate_limit, methods=["POST"])
-def reset_request():
+def reset_request() -> ResponseReturnValue:
     """Mail a reset link to the account of an address; answer the same without one."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        email = normalize_email(form.email.data)
+        email = normalize_email(form.email.data or "")
         user = db.session.execute(
-            db.select(User).filter_by(email=email)
+            select(User).filter_by(email=email)
         ).scalar_one_or_none()
         if user is not None:
             send_reset(user)
@@ -54,7 +61,7 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(mail_rate_limit, methods=["POST"])
-def reset_password(token):
+def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password with a mailed link; every session of the user ends."""
     user = user_of_reset_token(token)
     if user is None:
@@ -62,7 +69,7 @@ def reset_password(token):
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm(user.email)
     if form.validate_on_submit():
-        user.set_password(form.password.data)
+        user.set_password(form.password.data or "")
         # The link came to the address: it is confirmed too.
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
@@ -76,7 +83,7 @@ def reset_password(token):
 
 
 @bp.get("/confirm/<token>")
-def confirm_email(token):
+def confirm_email(token: str) -> ResponseReturnValue:
     """Mark the address as confirmed by the link mailed to it."""
     user = user_of_confirm_token(token)
     if user is None:
@@ -95,10 +102,11 @@ def confirm_email(token):
 @bp.post("/confirm")
 @login_required
 @limiter.limit(mail_rate_limit)
-def resend_confirmation():
+def resend_confirmation() -> ResponseReturnValue:
     """Mail the logged-in user a new confirmation link."""
     if current_user.email_confirmed_at is None:
-        send_confirmation(current_user)
+        # current_user stands for the logged-in User (login_required).
+        send_confirmation(cast(User, current_user))
         flash(f"We mailed a new link to {current_user.email}.", "success")
     else:
         flash("Your address is already confirmed.", "success")

@@ -13,7 +13,9 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import ColumnElement, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 {% if cookiecutter.use_mail -%}
@@ -34,7 +36,7 @@ bp = Blueprint("auth", __name__)
 
 
 @functools.cache
-def dummy_password_hash(method):
+def dummy_password_hash(method: str) -> str:
     """A hash to check when the email is unknown, so both failures take as long.
 
     Made on first use, not at import: hashing is slow on purpose, and every
@@ -44,12 +46,12 @@ def dummy_password_hash(method):
     return generate_password_hash("not-a-real-password", method)
 
 
-def normalize_email(email):
+def normalize_email(email: str) -> str:
     """Compare emails without regard to surrounding spaces or letter case."""
     return email.strip().lower()
 
 
-def is_safe_next(target):
+def is_safe_next(target: str | None) -> bool:
     """True when `target` is a path on this site, so following it cannot leave it."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
@@ -59,17 +61,17 @@ def is_safe_next(target):
     return not parts.scheme and not parts.netloc
 
 
-def login_rate_limit():
+def login_rate_limit() -> str:
     """The LOGIN_RATE_LIMIT setting, read at each request so tests can change it."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
-def register_rate_limit():
+def register_rate_limit() -> str:
     """The REGISTER_RATE_LIMIT setting, read at each request so tests can change it."""
-    return current_app.config["REGISTER_RATE_LIMIT"]
+    return str(current_app.config["REGISTER_RATE_LIMIT"])
 
 
-def start_session(user, remember=False):
+def start_session(user: User, remember: bool = False) -> None:
     """Log `user` in on a fresh session: nothing of the visitor's old one is kept."""
     session.clear()
     user.start_session()
@@ -77,15 +79,15 @@ def start_session(user, remember=False):
     login_user(user, remember=remember)
 
 
-def end_sessions(*conditions):
+def end_sessions(*conditions: ColumnElement[bool]) -> None:
     """Delete the UserSession rows that match: their cookies stop working at once."""
-    db.session.execute(db.delete(UserSession).where(*conditions))
+    db.session.execute(delete(UserSession).where(*conditions))
     db.session.commit()
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(register_rate_limit, methods=["POST"])
-def register():
+def register() -> ResponseReturnValue:
     """Create an account, then log the new user in.
 
     A taken email gets the same answer (a redirect to the account page) and
@@ -96,11 +98,11 @@ def register():
         return redirect(url_for("auth.account"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        email = normalize_email(form.email.data)
+        email = normalize_email(form.email.data or "")
         # Hashed before the lookup, so a taken email costs the same time.
         user = User(email=email)
-        user.set_password(form.password.data)
-        taken = db.session.execute(db.select(User.id).filter_by(email=email)).first()
+        user.set_password(form.password.data or "")
+        taken = db.session.execute(select(User.id).filter_by(email=email)).first()
         if not taken:
             db.session.add(user)
             start_session(user)
@@ -117,24 +119,23 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_rate_limit, methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     """Log in with email and password; go back to `next` only if it is on this site."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = normalize_email(form.email.data)
-        user = db.session.execute(
-            db.select(User).filter_by(email=email)
-        ).scalar_one_or_none()
+        email = normalize_email(form.email.data or "")
+        password = form.password.data or ""
+        user = db.session.scalars(select(User).filter_by(email=email)).one_or_none()
         if user is None:
             method = current_app.config["PASSWORD_HASH_METHOD"]
-            check_password_hash(dummy_password_hash(method), form.password.data)
-        elif user.check_password(form.password.data):
+            check_password_hash(dummy_password_hash(method), password)
+        elif user.check_password(password):
             start_session(user, remember=form.remember.data)
             flash("You are logged in.", "success")
             target = request.args.get("next")
-            if not is_safe_next(target):
+            if target is None or not is_safe_next(target):
                 target = url_for("auth.account")
             return redirect(target)
         flash("Invalid email or password.", "error")
@@ -142,7 +143,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     """Log out (POST only, so another site cannot log a user out with a link)."""
     if current_user.is_authenticated:
         end_sessions(UserSession.id == current_user.session_id)
@@ -153,7 +154,7 @@ def logout():
 
 @bp.post("/logout-everywhere")
 @login_required
-def logout_everywhere():
+def logout_everywhere() -> ResponseReturnValue:
     """End every session of the user, on every device, this one included."""
     end_sessions(UserSession.user_id == current_user.id)
     logout_user()
@@ -164,24 +165,24 @@ def logout_everywhere():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 @limiter.limit(login_rate_limit, methods=["POST"])
-def change_password():
+def change_password() -> ResponseReturnValue:
     """Change the password after checking the current one; end every other session."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if current_user.check_password(form.current_password.data):
-            current_user.set_password(form.password.data)
+        if current_user.check_password(form.current_password.data or ""):
+            current_user.set_password(form.password.data or "")
             end_sessions(
                 UserSession.user_id == current_user.id,
                 UserSession.id != current_user.session_id,
             )
             flash("Password changed. Your other sessions are logged out.", "success")
             return redirect(url_for("auth.account"))
-        form.current_password.errors.append("This is not your current password.")
+        form.current_password.errors = ["This is not your current password."]
     return render_template("auth/password.html", form=form)
 
 
 @bp.get("/account")
 @login_required
-def account():
+def account() -> str:
     """Show who is logged in."""
     return render_template("auth/account.html", user=current_user)

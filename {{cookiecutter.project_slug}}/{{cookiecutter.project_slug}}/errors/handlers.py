@@ -10,22 +10,19 @@ from flask import (
     request,
 {%- endif %}
 )
+from flask.typing import ResponseReturnValue
 {%- if cookiecutter.use_wtf %}
 from flask_wtf.csrf import CSRFError
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy.exc import OperationalError
 {%- endif %}
-{%- if cookiecutter.use_api or cookiecutter.use_sqlalchemy %}
 from werkzeug.exceptions import (
-{%- if cookiecutter.use_api %}
     HTTPException,
-{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
     ServiceUnavailable,
 {%- endif %}
 )
-{%- endif %}
 
 {% if cookiecutter.use_api and cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.extensions import api, db
@@ -48,20 +45,19 @@ MESSAGES = {
 }
 
 
-def render_error(error):
+def render_error(error: HTTPException) -> ResponseReturnValue:
     """Render the error's page, keeping its headers (405's Allow, 429's Retry-After)."""
 {%- if cookiecutter.use_api %}
     if request.path.startswith("/api/"):
         return api_error(error)
 {%- endif %}
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    if error.code in MESSAGES:
-        page = render_template(
-            "errors/error.html", error=error, message=MESSAGES[error.code]
-        )
+    code = error.code or 500
+    if code in MESSAGES:
+        page = render_template("errors/error.html", error=error, message=MESSAGES[code])
     else:
-        page = render_template(f"errors/{error.code}.html", error=error)
-    return page, error.code, headers
+        page = render_template(f"errors/{code}.html", error=error)
+    return page, code, headers
 
 
 for code in (*MESSAGES, 404, 500):
@@ -70,7 +66,7 @@ for code in (*MESSAGES, 404, 500):
 
 
 @bp.app_errorhandler(CSRFError)
-def csrf_error(error):
+def csrf_error(error: CSRFError) -> tuple[str, int]:
     """A form whose CSRF token is missing or expired: ask the user to send it again."""
     message = (
         "This form has expired or could not be checked. Reload the page, then send"
@@ -82,7 +78,7 @@ def csrf_error(error):
 
 
 @bp.app_errorhandler(OperationalError)
-def database_unavailable(error):
+def database_unavailable(error: OperationalError) -> ResponseReturnValue:
     """The database did not answer: 503, so clients and balancers retry later."""
     db.session.rollback()
     current_app.logger.error("Database unavailable: %s", error)
@@ -92,11 +88,11 @@ def database_unavailable(error):
 
 
 @bp.app_errorhandler(HTTPException)
-def api_error(error):
+def api_error(error: HTTPException) -> ResponseReturnValue:
     """Errors under /api/ answer JSON (flask-smorest's), keeping their headers."""
     if not request.path.startswith("/api/"):
         return error
     payload, code, headers = api.handle_http_exception(error)
     kept = {k: v for k, v in error.get_headers() if k != "Content-Type"}
-    return payload, code, {**kept, **(headers or {})}
+    return payload, code or 500, {**kept, **(headers or {})}
 {%- endif %}

@@ -1,14 +1,14 @@
 """Forms of the main blueprint."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 # Tab and line breaks may appear in a message body; no other control character.
 ALLOWED_CONTROLS = "\t\n\r"
 
 
-def printable(form, field):
+def printable(form: FlaskForm, field: Field) -> None:
     """Refuse NUL, escape codes and other control characters (databases choke)."""
     text = field.data or ""
     if any(ord(c) < 32 and c not in ALLOWED_CONTROLS or ord(c) == 127 for c in text):

@@ -14,8 +14,11 @@ from flask import (
     url_for,
 {%- endif %}
 )
+{%- if cookiecutter.use_wtf %}
+from flask.typing import ResponseReturnValue
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 {%- endif %}
 
@@ -39,11 +42,11 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-def index():
+def index() -> str:
 {%- if cookiecutter.use_sqlalchemy %}
     """Show the home page with the latest messages."""
-    query = db.select(Message).order_by(Message.id.desc()).limit(10)
-    messages = db.session.execute(query).scalars().all()
+    query = select(Message).order_by(Message.id.desc()).limit(10)
+    messages = db.session.scalars(query).all()
     return render_template("main/index.html", messages=messages)
 {%- else %}
     """Show the home page."""
@@ -53,7 +56,7 @@ def index():
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
-def new_message():
+def new_message() -> ResponseReturnValue:
     """Show the message form; on a valid POST, store the message and go home."""
     form = MessageForm()
     if form.validate_on_submit():
@@ -74,7 +77,7 @@ def new_message():
 {%- if cookiecutter.use_login %}
 @limiter.exempt  # load balancers probe often: never rate-limit a health check
 {%- endif %}
-def healthz():
+def healthz() -> dict[str, str]:
     """Liveness probe: the process answers. Touches no database."""
     return {"status": "ok"}
 
@@ -83,7 +86,7 @@ def healthz():
 {%- if cookiecutter.use_login %}
 @limiter.exempt
 {%- endif %}
-def readyz():
+def readyz() -> dict[str, str] | tuple[dict[str, str], int]:
 {%- if cookiecutter.use_migrate %}
     """Readiness probe: 200 when the database answers with every migration applied.
 
@@ -91,7 +94,7 @@ def readyz():
     newest migration of this code (read from migrations/versions once).
     """
     try:
-        applied = db.session.execute(db.select(VERSION_TABLE.c.version_num)).scalars()
+        applied = db.session.scalars(select(VERSION_TABLE.c.version_num))
         behind = pending(applied)
     except SQLAlchemyError:
         db.session.rollback()
@@ -103,7 +106,7 @@ def readyz():
     return {"status": "ready", "database": "up"}
 
 
-def database_answers():
+def database_answers() -> bool:
     """True when the database answers a trivial query."""
     try:
         db.session.execute(text("SELECT 1"))

@@ -5,6 +5,7 @@ Inside the package they are installed with it, so a project installed without -e
 """
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -21,19 +22,19 @@ VERSION_TABLE = Table(
 
 
 @functools.cache
-def revisions():
+def revisions() -> tuple[frozenset[str], frozenset[str]]:
     """(every revision id, the newest ones) of this code's migrations, read once."""
     scripts = ScriptDirectory(DIRECTORY)
     known = frozenset(script.revision for script in scripts.walk_revisions())
     return known, frozenset(scripts.get_heads())
 
 
-def pending(applied):
+def pending(applied: Iterable[str]) -> bool:
     """True when a database at revisions `applied` lacks a migration of this code.
 
     A database at a revision this code does not know (newer code migrated it,
     during a rolling deploy) is not behind: this code cannot judge it.
     """
     known, heads = revisions()
-    applied = set(applied)
-    return applied != heads and applied <= known
+    revisions_applied = set(applied)
+    return revisions_applied != heads and revisions_applied <= known

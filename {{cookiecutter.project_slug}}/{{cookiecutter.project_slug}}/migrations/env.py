@@ -1,16 +1,19 @@
 """Alembic environment: runs migrations against the Flask app's database."""
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 config = context.config
 # Keep the app's own loggers working when migrations run inside it.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # The database and its models come from the Flask app (see extensions.py).
@@ -29,7 +32,7 @@ MIGRATION_LOCK_WAIT_SECONDS = 600
 
 
 @contextmanager
-def migration_lock(connection):
+def migration_lock(connection: Connection) -> Iterator[None]:
     """Hold a lock on the whole database while the migrations run, where one exists."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
@@ -58,7 +61,7 @@ def migration_lock(connection):
         connection.commit()
 
 
-def run_migrations_offline():
+def run_migrations_offline() -> None:
     """Print the migrations' SQL instead of running it: `flask db upgrade --sql`."""
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -69,10 +72,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def run_migrations_online():
+def run_migrations_online() -> None:
     """Run the migrations on a live connection to the database."""
 
-    def skip_empty_migration(context, revision, directives):
+    def skip_empty_migration(
+        context: Any, revision: Any, directives: list[Any]
+    ) -> None:
         """Write no migration file when `flask db migrate` finds no change."""
         if getattr(config.cmd_opts, "autogenerate", False):
             script = directives[0]

@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     """Create the tables of models.py."""
     op.create_table(
         "messages",
@@ -117,7 +117,7 @@ def upgrade():
 {%- endif %}
 
 
-def downgrade():
+def downgrade() -> None:
     """Drop the tables of models.py."""
 {%- if cookiecutter.use_api and cookiecutter.use_login %}
     op.drop_table("api_tokens")
