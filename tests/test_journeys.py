@@ -183,6 +183,8 @@ A_TASK_ON_THE_WORKER = [
         '    """The database this worker\'s app uses."""\n'
         '    return current_app.config["SQLALCHEMY_DATABASE_URI"]\n',
     ),
+    # The editor sorts the new import in with the others, as with the page above.
+    ("sh", "ruff check --fix --quiet . && ruff format --quiet ."),
     ("worker", "database_in_use", 'app.config["SQLALCHEMY_DATABASE_URI"]'),
 ]
 

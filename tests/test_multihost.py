@@ -229,6 +229,18 @@ backend web
         )
         return self.web[host]
 
+    def ensure_web(self):
+        """Start the web hosts that are not running (a test may run alone, or on
+        another xdist worker than the one that started them), and wait until
+        HAProxy sees every host up."""
+        for host in WEB:
+            if host not in self.web or self.web[host].poll() is not None:
+                self.start_web(host)
+        up = self.until(
+            lambda: all(status == "UP" for status, _ in self.servers().values()), 90
+        )
+        assert up, self.servers()
+
     def start_worker(self, host):
         """A Celery worker on `host`, named after it."""
         self.workers[host] = self.lab.start(
@@ -416,6 +428,7 @@ def test_hosts_started_together_migrate_once(cluster):
 
 
 def test_session_and_rate_limit_hold_across_hosts(cluster):
+    cluster.ensure_web()
     hosts = list(WEB.values())
     seen = cluster.client(
         "sessions", hosts=hosts, email="ada@example.com", password="correct horse"
@@ -451,6 +464,7 @@ def test_session_and_rate_limit_hold_across_hosts(cluster):
 
 
 def test_jobs_from_any_host_run_on_either_worker(cluster):
+    cluster.ensure_web()
     for host in WORKER_HOSTS:
         cluster.start_worker(host)
     for host in WORKER_HOSTS:
@@ -518,6 +532,7 @@ def wrk(cluster, path, seconds=3, connections=16):
 
 
 def test_throughput_by_number_of_hosts(cluster):
+    cluster.ensure_web()
     figures = {}
     hosts = list(WEB)
     for count in (1, 2, 3):
@@ -547,6 +562,7 @@ def test_throughput_by_number_of_hosts(cluster):
 
 
 def test_rolling_restart_under_load_loses_no_request(cluster):
+    cluster.ensure_web()
     load = cluster.start_load("rolling")
     time.sleep(1)
     steps = {}
@@ -588,6 +604,7 @@ def test_rolling_restart_under_load_loses_no_request(cluster):
 
 
 def test_killed_host_costs_only_its_in_flight_requests(cluster):
+    cluster.ensure_web()
     load = cluster.start_load("kill")
     time.sleep(2)
     victim = "web3"
