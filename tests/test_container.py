@@ -199,8 +199,12 @@ def test_healthz_answers_200(server):
 
 @container
 def test_gunicorn_runs_as_non_root(server):
-    pids = gunicorn_pids(server.proc)
-    assert len(pids) == 3, server.log.read_text()  # master + WEB_CONCURRENCY=2
+    # master + WEB_CONCURRENCY=2; the first worker may answer before the second
+    # has forked, so wait (bounded) for both.
+    deadline = time.monotonic() + 20
+    while len(pids := gunicorn_pids(server.proc)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(pids) == 3, server.log.read_text()
     for pid in pids:
         status = Path(f"/proc/{pid}/status").read_text()
         uids = next(line for line in status.splitlines() if line.startswith("Uid:"))
