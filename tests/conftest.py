@@ -84,6 +84,18 @@ def run(command, cwd, timeout=600, **env):
     )
 
 
+def redis_answers(url):
+    """True when the Redis server at `url` answers PING."""
+    try:
+        import redis
+    except ImportError:  # the test then skips, or fails under CI=true
+        return False
+    try:
+        return redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
 def ruff():
     """The ruff command of this environment."""
     return [shutil.which("ruff") or "ruff"]

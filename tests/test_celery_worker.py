@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import PYTHON
 from tests.conftest import clean_env
+from tests.conftest import redis_answers
 from tests.conftest import require
 from tests.conftest import run
 from tests.serving import bake
@@ -29,19 +30,12 @@ with create_app().app_context():
 """
 
 
-def redis_answers():
-    """True when a Redis server answers PING on loopback."""
-    if redis is None:
-        return False
-    try:
-        return redis.Redis(REDIS_HOST, REDIS_PORT, socket_timeout=2).ping()
-    except redis.RedisError:
-        return False
-
-
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_worker_answers_ping_through_redis(tmp_path, database):
-    require(redis_answers(), f"no Redis server answers on {REDIS_HOST}:{REDIS_PORT}")
+    require(
+        redis_answers(f"redis://{REDIS_HOST}:{REDIS_PORT}/0"),
+        f"no Redis server answers on {REDIS_HOST}:{REDIS_PORT}",
+    )
     project = bake(tmp_path, use_celery=True, database=database)
     # A database number of its own, emptied first, keeps other users' jobs apart.
     redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/13"

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import PYTHON
 from tests.conftest import clean_env
+from tests.conftest import redis_answers
 from tests.conftest import require
 from tests.serving import bake
 from tests.serving import serve
@@ -177,19 +178,9 @@ def test_reset_and_confirmation_over_smtp(tmp_path, inbox):
         print(f"mail journey, sent by gunicorn: {time.perf_counter() - started:.2f} s")
 
 
-def redis_answers():
-    """True when the Redis server on loopback answers PING."""
-    if redis is None:
-        return False
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError:
-        return False
-
-
 @pytest.mark.xdist_group("serving")
 def test_reset_and_confirmation_sent_by_a_celery_worker(tmp_path, inbox):
-    require(redis_answers(), "no Redis server answers on 127.0.0.1:6379")
+    require(redis_answers(REDIS_URL), "no Redis server answers on 127.0.0.1:6379")
     redis.Redis.from_url(REDIS_URL).flushdb()
     project = bake(tmp_path, use_mail=True, use_celery=True)
     env = {

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.conftest import redis_answers
 from tests.conftest import require
 from tests.serving import bake
 from tests.serving import serve
@@ -24,16 +25,6 @@ WORKERS = 3
 ACCESS_LOG = "--access-logformat '%(p)s %(s)s %(m)s %(U)s'"
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOGIN_LINE = re.compile(r"<(\d+)> (\d{3}) POST /auth/login")
-
-
-def redis_answers():
-    """True when the Redis server on loopback answers PING."""
-    if redis is None:
-        return False
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError:
-        return False
 
 
 def post_login(url):
@@ -53,7 +44,7 @@ def post_login(url):
 
 @pytest.mark.xdist_group("serving")
 def test_login_limit_is_shared_by_gunicorn_workers(tmp_path):
-    require(redis_answers(), "no Redis server answers on 127.0.0.1:6379")
+    require(redis_answers(REDIS_URL), "no Redis server answers on 127.0.0.1:6379")
     redis.Redis.from_url(REDIS_URL).flushdb()
     project = bake(tmp_path, use_celery=True)
     env = {
