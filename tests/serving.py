@@ -1,7 +1,9 @@
 """Serve a baked project the way production does: gunicorn on a loopback port."""
 
 import contextlib
+import os
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -85,3 +87,36 @@ def serve(project, workdir, server_name=False, **extra_env):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def celery_worker(project, workdir, **env):
+    """Run the project's Celery worker, as its README starts one, until the block ends.
+
+    Yields the worker's log file. On leaving, the worker gets SIGTERM (a warm
+    shutdown) and must exit 0.
+    """
+    log = workdir / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [
+                *(PYTHON, "-m", "celery", "-A", f"{project.name}.tasks", "worker"),
+                *("--pool", "solo", "--without-gossip", "--without-mingle"),
+                *("--loglevel", "INFO"),
+            ],
+            cwd=project,
+            env=clean_env(**env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield log
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            code = worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            code = worker.wait()
+        assert code == 0, log.read_text()[-3000:]

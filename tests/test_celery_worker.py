@@ -1,18 +1,15 @@
 """A real Celery worker of a baked project answers `ping` through Redis."""
 
-import os
-import signal
-import subprocess
 import time
 
 import pytest
 
 from tests.conftest import PYTHON
-from tests.conftest import clean_env
 from tests.conftest import redis_answers
 from tests.conftest import require
 from tests.conftest import run
 from tests.serving import bake
+from tests.serving import celery_worker
 
 try:
     import redis
@@ -45,38 +42,12 @@ def test_worker_answers_ping_through_redis(tmp_path, database):
         "REDIS_URL": redis_url,
     }
     redis.Redis.from_url(redis_url).flushdb()
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "my_flask_app.tasks",
-                "worker",
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=project,
-            env=clean_env(**env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    with celery_worker(project, tmp_path, **env) as log:
         started = time.perf_counter()
         answer = run([PYTHON, "-c", CALL_PING], cwd=project, timeout=120, **env)
         elapsed = time.perf_counter() - started
         assert answer.returncode == 0, answer.stderr + log.read_text()[-3000:]
         assert answer.stdout.strip() == "pong"
         print(f"ping -> pong through Redis in {elapsed:.2f} s (worker start included)")
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
     assert "my_flask_app.tasks.ping" in log.read_text()
     assert "succeeded" in log.read_text()

@@ -231,7 +231,10 @@ def dropped_before_and_after(kind, name):
 @pytest.mark.parametrize(("answers", "kind", "journeys"), PROJECTS)
 def test_first_weeks(tmp_path, answers, kind, journeys):
     if answers.get("use_celery"):
-        require(redis_answers("redis://127.0.0.1:6379/12"), "no Redis server answers on 127.0.0.1:6379")
+        require(
+            redis_answers("redis://127.0.0.1:6379/12"),
+            "no Redis server answers on 127.0.0.1:6379",
+        )
     slug = f"journey_{kind or 'sqlite'}"
     with dropped_before_and_after(kind, slug) as server:
         project, printed = bake(tmp_path, project_slug=slug, **answers)

@@ -5,21 +5,17 @@ a real Celery worker through the local Redis; the test reads the links from the
 delivered mails and follows them over HTTP as a user would.
 """
 
-import os
 import re
-import signal
-import subprocess
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import clean_env
 from tests.conftest import redis_answers
 from tests.conftest import require
 from tests.serving import bake
+from tests.serving import celery_worker
 from tests.serving import serve
 from tests.smtp import smtp_inbox
 
@@ -189,29 +185,14 @@ def test_reset_and_confirmation_sent_by_a_celery_worker(tmp_path, inbox):
         "FLASK_SECRET_KEY": "mail-worker-test-secret-key-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite'}",
     }
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [
-                *(PYTHON, "-m", "celery", "-A", "my_flask_app.tasks", "worker"),
-                *("--pool", "solo", "--without-gossip", "--without-mingle"),
-                *("--loglevel", "INFO"),
-            ],
-            cwd=project,
-            env=clean_env(**env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        with serve(project, tmp_path, server_name=True, **env) as url:
-            started = time.perf_counter()
-            check_reset_and_confirmation(url, inbox)
-            elapsed = time.perf_counter() - started
-            print(f"mail journey, sent by a Celery worker: {elapsed:.2f} s")
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
+    with (
+        celery_worker(project, tmp_path, **env) as log,
+        serve(project, tmp_path, server_name=True, **env) as url,
+    ):
+        started = time.perf_counter()
+        check_reset_and_confirmation(url, inbox)
+        elapsed = time.perf_counter() - started
+        print(f"mail journey, sent by a Celery worker: {elapsed:.2f} s")
     worker_log = log.read_text()
     assert worker_log.count("my_flask_app.tasks.deliver_mail") >= 3, worker_log[-3000:]
     assert "succeeded" in worker_log
