@@ -190,6 +190,7 @@ def test_slug_is_derived_from_the_name(project_name, slug):
                 ".github",
                 ".gitlab-ci.yml",
                 "deploy",
+                "deploy/kubernetes/session-cleanup.yaml",
                 "deploy/kubernetes/worker.yaml",
                 "my_flask_app/api/tokens.py",
                 "my_flask_app/auth",

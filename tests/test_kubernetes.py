@@ -4,7 +4,7 @@ Each manifest is checked against the Kubernetes API schemas bundled with
 kubernetes-validate (strict: an unknown field fails), for a pinned Kubernetes
 version, and then for what an operator relies on: probes on the app's health
 routes, the image's non-root uid, settings from the ConfigMap and the Secret,
-a migration Job, no pod that migrates by itself.
+a migration Job, a CronJob that ends idle logins, no pod that migrates by itself.
 """
 
 import re
@@ -31,10 +31,27 @@ def manifests(request, cookies_session):
     return result.context, project, documents
 
 
+def pod_template(document):
+    """The pod template of a workload: a CronJob holds it inside its Job's."""
+    spec = document["spec"]
+    if document["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return spec["template"]
+
+
+def pod_specs(documents):
+    """The pod specs of every workload: Deployments, Jobs and CronJobs."""
+    return [
+        pod_template(doc)["spec"]
+        for doc in documents.values()
+        if doc["kind"] in {"Deployment", "Job", "CronJob"}
+    ]
+
+
 def pod_spec(documents, kind, component):
     """The pod template's spec of the workload of `kind` named for `component`."""
     [spec] = [
-        doc["spec"]["template"]["spec"]
+        pod_template(doc)["spec"]
         for doc in documents.values()
         if doc["kind"] == kind
         and doc["metadata"]["labels"].get("app.kubernetes.io/component") == component
@@ -64,11 +81,7 @@ def test_validation_would_catch_a_mistake(manifests):
 def test_pods_run_as_the_image_user_without_privileges(manifests):
     _, project, documents = manifests
     uid = int(re.search(r"--uid (\d+)", (project / "Dockerfile").read_text())[1])
-    pods = [
-        doc["spec"]["template"]["spec"]
-        for doc in documents.values()
-        if doc["kind"] in {"Deployment", "Job"}
-    ]
+    pods = pod_specs(documents)
     assert pods
     for pod in pods:
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -128,10 +141,12 @@ def test_migration_job_and_worker_follow_the_answers(manifests):
     if context["use_celery"]:
         [container] = pod_spec(documents, "Deployment", "worker")["containers"]
         assert f"--app={context['project_slug']}.tasks" in container["command"]
-    images = {
-        c["image"]
-        for d in documents.values()
-        if d["kind"] in {"Deployment", "Job"}
-        for c in d["spec"]["template"]["spec"]["containers"]
-    }
+    cron_jobs = [d for d in documents.values() if d["kind"] == "CronJob"]
+    assert bool(cron_jobs) == context["use_login"]
+    if context["use_login"]:
+        [container] = pod_spec(documents, "CronJob", "session-cleanup")["containers"]
+        assert container["command"] == ["flask", "auth", "end-idle-sessions"]
+        [cron_job] = cron_jobs
+        assert cron_job["spec"]["concurrencyPolicy"] == "Forbid"
+    images = {c["image"] for pod in pod_specs(documents) for c in pod["containers"]}
     assert len(images) == 1, images

@@ -1,15 +1,16 @@
 """Registering, logging in and out, and who may see the account page."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pytest
 from conftest import AuthActions
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import User, UserSession
+from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
 
 
 def test_register_creates_a_logged_in_user(
@@ -301,6 +302,75 @@ def test_logout_everywhere_needs_login_and_post(client: FlaskClient) -> None:
     assert client.get("/auth/logout-everywhere").status_code == 405
     response = client.post("/auth/logout-everywhere")
     assert response.headers["Location"].startswith("/auth/login")
+
+
+def unused_for(app: Flask, idle: timedelta) -> None:
+    """Make every login look unused for `idle`, as if time had passed."""
+    with app.app_context():
+        for record in db.session.scalars(db.select(UserSession)):
+            record.last_seen_at = utcnow() - idle
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("idle", "still_in"),
+    [
+        pytest.param(timedelta(days=29, hours=23), True, id="29-days-23-hours"),
+        pytest.param(timedelta(days=30, minutes=1), False, id="30-days-1-minute"),
+    ],
+)
+def test_a_login_unused_for_session_idle_days_ends(
+    app: Flask, client: FlaskClient, auth: AuthActions, idle: timedelta, still_in: bool
+) -> None:
+    auth.register()
+    auth.logout()
+    client.post(
+        "/auth/login",
+        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
+    )
+    remember_only = app.test_client()
+    copy_cookies(client, remember_only, names=["remember_token"])
+    assert app.config["SESSION_IDLE_DAYS"] == 30
+    unused_for(app, idle)
+    assert logged_in(remember_only) is still_in
+    assert logged_in(client) is still_in
+    with app.app_context():
+        rows = db.session.execute(db.select(UserSession)).all()
+        assert len(rows) == (1 if still_in else 0)
+
+
+def test_remember_me_lasts_as_long_as_an_idle_login(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.register()
+    auth.logout()
+    client.post(
+        "/auth/login",
+        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
+    )
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None
+    assert cookie.expires is not None
+    lasts = cookie.expires - utcnow()
+    assert timedelta(days=29, hours=23) < lasts <= timedelta(days=30)
+
+
+def test_end_idle_sessions_command_ends_only_idle_logins(
+    app: Flask,
+    runner: FlaskCliRunner,
+    auth: AuthActions,
+    auth_for: type[AuthActions],
+) -> None:
+    auth.register()
+    unused_for(app, timedelta(days=31))
+    other = app.test_client()
+    auth_for(other).login()
+    result = runner.invoke(args=["auth", "end-idle-sessions"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Ended 1 idle sessions.\n"
+    assert logged_in(other)
+    with app.app_context():
+        assert len(db.session.execute(db.select(UserSession)).all()) == 1
 
 
 def test_password_change_ends_other_sessions(

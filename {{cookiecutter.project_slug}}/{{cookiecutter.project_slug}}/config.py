@@ -44,6 +44,12 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # A login unused for this many days ends on the server: its next request is
+    # anonymous, and `flask auth end-idle-sessions` deletes such logins in bulk.
+    "SESSION_IDLE_DAYS": 30,
+    # "Remember me" keeps a login across browser restarts for this many seconds
+    # (Flask-Login's setting; its own default is a year): as long as the above.
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);
     # password changes count against it too.
     "LOGIN_RATE_LIMIT": "10 per minute",

@@ -172,6 +172,10 @@ class UserSession(Model):
         DateTime(timezone=True), default=utcnow
     )
     user: Mapped[User] = relationship()
+
+    def idle_for(self, now: datetime) -> timedelta:
+        """How long this login has gone unused, give or take LAST_SEEN_STEP."""
+        return now - as_utc(self.last_seen_at)
 {%- if cookiecutter.use_api %}
 
 
@@ -204,7 +208,11 @@ def load_user(session_id: str) -> User | None:
     if record is None:
         return None
     now = utcnow()
-    if now - as_utc(record.last_seen_at) > LAST_SEEN_STEP:
+    if record.idle_for(now) > timedelta(days=current_app.config["SESSION_IDLE_DAYS"]):
+        db.session.delete(record)  # unused too long: log in again
+        db.session.commit()
+        return None
+    if record.idle_for(now) > LAST_SEEN_STEP:
         record.last_seen_at = now
         db.session.commit()
     user = record.user

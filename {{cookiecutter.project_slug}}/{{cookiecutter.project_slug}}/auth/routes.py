@@ -1,8 +1,10 @@
 """Views of the auth blueprint."""
 
 import functools
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+import click
 from flask import (
     Blueprint,
     current_app,
@@ -15,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 {% if cookiecutter.use_mail -%}
@@ -30,7 +32,7 @@ from {{ cookiecutter.project_slug }}.auth.forms import (
     RegistrationForm,
 )
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
-from {{ cookiecutter.project_slug }}.models import User, UserSession
+from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -83,6 +85,19 @@ def end_sessions(*conditions: ColumnElement[bool]) -> None:
     """Delete the UserSession rows that match: their cookies stop working at once."""
     db.session.execute(delete(UserSession).where(*conditions))
     db.session.commit()
+
+
+@bp.cli.command("end-idle-sessions")
+def end_idle_sessions_command() -> None:
+    """End the logins unused for SESSION_IDLE_DAYS (run it daily, e.g. from cron).
+
+    Each one would end at its next request anyway: this keeps the table small.
+    """
+    cutoff = utcnow() - timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
+    idle = UserSession.last_seen_at < cutoff
+    count = db.session.scalar(select(func.count()).select_from(UserSession).where(idle))
+    end_sessions(idle)
+    click.echo(f"Ended {count} idle sessions.")
 
 
 @bp.route("/register", methods=["GET", "POST"])
