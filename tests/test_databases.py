@@ -2,12 +2,14 @@
 
 import importlib
 import re
+import subprocess
 import sys
 import time
 
 import pytest
 
 from tests.conftest import PYTHON
+from tests.conftest import clean_env
 from tests.conftest import require
 from tests.conftest import run
 from tests.database_servers import SERVERS
@@ -102,6 +104,35 @@ def test_migrations_round_trip_on_an_empty_database(server, database, bake):
     assert server.tables(database) == {"alembic_version"}
     flask(project, url, "db", "upgrade")
     assert server.tables(database) == TABLES | {"alembic_version"}
+
+
+def test_hosts_started_together_migrate_once(server, database, bake):
+    """Three `flask db upgrade` at once, as three hosts' entrypoints run it: the
+    migrations' database lock lets one migrate while the others wait, then find
+    nothing to do. Without it they race to create the same tables (on MariaDB,
+    whose DDL commits at once, this then fails with "Table 'messages' already
+    exists"; tests/test_multihost.py races hosts on PostgreSQL)."""
+    project, _ = bake(server.kind)
+    url = server.url(database)
+    env = clean_env(DATABASE_URL=url, FLASK_SECRET_KEY=SECRET_KEY)
+    upgrades = [
+        subprocess.Popen(
+            [PYTHON, "-m", "flask", "db", "upgrade"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [upgrade.communicate(timeout=180)[0] for upgrade in upgrades]
+    for upgrade, output in zip(upgrades, outputs, strict=True):
+        assert upgrade.returncode == 0, output
+    applied = [output.count("Running upgrade") for output in outputs]
+    assert sorted(applied) == [0, 0, 1], outputs
+    assert server.tables(database) == TABLES | {"alembic_version"}
+    assert len(server.query(database, "SELECT version_num FROM alembic_version")) == 1
 
 
 def test_init_db_creates_the_tables(server, database, bake):
