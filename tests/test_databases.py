@@ -42,14 +42,16 @@ def bake(cookies_session):
     Flask-Migrate, under a package name of its own so several import side by side."""
     baked = {}
 
-    def bake(kind, migrate=True):
+    def bake(kind, migrate=True, **options):
         slug = f"ff_{kind}_{'migrate' if migrate else 'initdb'}"
+        slug += "".join(f"_{name.removeprefix('use_')}" for name in sorted(options))
         if slug not in baked:
             result = cookies_session.bake(
                 extra_context={
                     "database": kind,
                     "use_migrate": migrate,
                     "project_slug": slug,
+                    **options,
                 }
             )
             assert result.exception is None, result.exception
@@ -141,11 +143,19 @@ def test_init_db_creates_the_tables(server, database, bake):
     assert server.tables(database) == TABLES
 
 
-@pytest.mark.parametrize(("migrate", "short"), [(True, False), (False, True)])
+@pytest.mark.parametrize(
+    ("migrate", "short", "options"),
+    [
+        pytest.param(True, False, {}, id="migrate"),
+        pytest.param(False, True, {}, id="init-db"),
+        # Every table there is: API tokens, mail confirmation, sessions.
+        pytest.param(True, False, {"use_mail": True, "use_api": True}, id="mail-api"),
+    ],
+)
 def test_project_suite_passes_and_leaves_nothing(
-    server, database, bake, migrate, short
+    server, database, bake, migrate, short, options
 ):
-    project, _ = bake(server.kind, migrate)
+    project, _ = bake(server.kind, migrate, **{name: True for name in options})
     url = server.url(database, short=short)
     tests = run(
         [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
@@ -155,7 +165,7 @@ def test_project_suite_passes_and_leaves_nothing(
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
     summary = tests.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"\d+ passed in [\d.]+s( \([\d:]+\))?", summary), summary
-    print(f"{server.kind}, {'migrate' if migrate else 'init-db'}: {summary}")
+    print(f"{server.kind}, {project.name}: {summary}")
     assert server.tables(database) == set()
 
 
