@@ -166,21 +166,31 @@ def test_form_error_is_shown_next_to_its_field(browser, site, label, value, erro
     assert tab.close() == []
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
-def test_every_page_passes_axe(browser, site, viewport):
-    # axe is injected as a script: allowed past the app's CSP in this context only.
-    tab = Tab(browser, site, "axe", viewport=viewport, bypass_csp=True)
-    page = tab.page
-    blocking = {}
+def axe_checker(tab, blocking):
+    """A check(step, path=None, status=200) that records axe's blocking findings.
+
+    The tab must bypass the CSP: axe is injected as a script, allowed past the
+    app's policy in that browser context only.
+    """
 
     def check(step, path=None, status=200):
         if path:
             tab.goto(path, status)
-        assert page.locator(INLINE_CODE).count() == 0, f"{step}: inline code"
+        assert tab.page.locator(INLINE_CODE).count() == 0, f"{step}: inline code"
         tab.shot(step)
         found = [v for v in tab.axe(step) if v["impact"] in BLOCKING]
         if found:
             blocking[step] = found
+
+    return check
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_every_page_passes_axe(browser, site, viewport):
+    tab = Tab(browser, site, "axe", viewport=viewport, bypass_csp=True)
+    page = tab.page
+    blocking = {}
+    check = axe_checker(tab, blocking)
 
     check("home", "/")
     check("register", "/auth/register")
@@ -231,25 +241,30 @@ def mailed_link(inbox, count):
 
 def test_confirm_the_address_and_reset_a_forgotten_password(browser, site_with_mail):
     url, inbox = site_with_mail
-    tab = Tab(browser, url, "mail")
+    tab = Tab(browser, url, "mail", bypass_csp=True)
+    blocking = {}
+    check = axe_checker(tab, blocking)
     page = tab.goto("/")
     register(page, "ada@example.com")
     expect_text(page, "main", "Not confirmed yet")
+    check("01-not-confirmed")
     page.goto(mailed_link(inbox, 1))
     expect_text(page, ".flashes", "Your address is confirmed")
     expect_text(page, "main", "Confirmed on")
-    tab.shot("01-confirmed")
+    check("02-confirmed")
     page.get_by_role("button", name="Log out", exact=True).first.click()
     page.goto("/auth/login")
     page.get_by_role("link", name="Reset it by mail").click()
+    check("03-reset-request")
     fill(page, {"Email": "ada@example.com"}, "Send me a link")
     page.wait_for_url("**/auth/login")
     expect_text(page, ".flashes", "we have mailed it a link")
     page.goto(mailed_link(inbox, 2))
-    tab.shot("02-new-password")
+    check("04-new-password")
     new = "lunar teapot marching band"
     fill(page, {"New password": new, "Confirm password": new}, "Set password")
     page.wait_for_url("**/auth/account")
     expect_text(page, ".flashes", "Your password is changed")
-    tab.shot("03-reset")
+    check("05-reset")
+    assert blocking == {}
     assert tab.close() == []
