@@ -13,6 +13,10 @@ from {{ cookiecutter.project_slug }}.extensions import db
 def register_slow_query_log(app: Flask) -> None:
     """Time each statement the app's database runs; log those over SLOW_QUERY_MS."""
     threshold = float(app.config["SLOW_QUERY_MS"]) / 1000
+    # The listeners hold the logger, never the app: Flask-SQLAlchemy maps each app
+    # to its engine weakly, and an engine whose listener held its app would keep
+    # both alive for good (every app a test suite makes).
+    logger = app.logger
     with app.app_context():
         engine = db.engine
 
@@ -27,6 +31,6 @@ def register_slow_query_log(app: Flask) -> None:
         elapsed = time.perf_counter() - conn.info["query_started"].pop()
         if elapsed >= threshold:
             path = request.path if has_request_context() else "(no request)"
-            app.logger.warning(
+            logger.warning(
                 "Slow query: %.0f ms on %s: %s", elapsed * 1000, path, statement
             )
