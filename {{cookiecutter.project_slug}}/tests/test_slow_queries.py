@@ -1,6 +1,8 @@
 """Statements slower than SLOW_QUERY_MS are logged with the request's path."""
 
+import gc
 import logging
+import weakref
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,17 @@ def test_threshold_comes_from_the_environment(
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
     assert create_app().config["SLOW_QUERY_MS"] == 350
+
+
+def test_an_app_is_freed_once_unused(tmp_path: Path) -> None:
+    # The log's listeners live on the engine, which Flask-SQLAlchemy maps to its app
+    # weakly: a listener that held the app would keep every test's app alive.
+    app = make_app(tmp_path, 0)
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+    freed = weakref.ref(app)
+    del app
+    # Some extensions keep the last app they were bound to: bind them anew.
+    make_app(tmp_path, 0)
+    gc.collect()
+    assert freed() is None
