@@ -209,12 +209,16 @@ class AuthActions:
         )
 
     def login(
-        self, email: str = "ada@example.com", password: str = "correct horse"
+        self,
+        email: str = "ada@example.com",
+        password: str = "correct horse",
+        remember: bool = False,
     ) -> TestResponse:
-        """Log in with the given credentials."""
-        return self._client.post(
-            "/auth/login", data={"email": email, "password": password}
-        )
+        """Log in with the given credentials (and "Keep me logged in" if `remember`)."""
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post("/auth/login", data=data)
 
     def logout(self) -> TestResponse:
         """Log the current user out."""

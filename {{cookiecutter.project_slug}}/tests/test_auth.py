@@ -151,10 +151,7 @@ def test_remember_me_outlives_the_session_until_logout(
 ) -> None:
     auth.register()
     auth.logout()
-    client.post(
-        "/auth/login",
-        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
-    )
+    auth.login(remember=True)
     assert client.get_cookie("remember_token") is not None
     client.delete_cookie("session")
     assert b"ada@example.com" in client.get("/").data
@@ -268,10 +265,7 @@ def test_copied_cookies_stop_working_at_logout(
 ) -> None:
     auth.register()
     auth.logout()
-    client.post(
-        "/auth/login",
-        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
-    )
+    auth.login(remember=True)
     thief = app.test_client()
     copy_cookies(client, thief)
     remember_only = app.test_client()
@@ -324,10 +318,7 @@ def test_a_login_unused_for_session_idle_days_ends(
 ) -> None:
     auth.register()
     auth.logout()
-    client.post(
-        "/auth/login",
-        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
-    )
+    auth.login(remember=True)
     remember_only = app.test_client()
     copy_cookies(client, remember_only, names=["remember_token"])
     assert app.config["SESSION_IDLE_DAYS"] == 30
@@ -344,10 +335,7 @@ def test_remember_me_lasts_as_long_as_an_idle_login(
 ) -> None:
     auth.register()
     auth.logout()
-    client.post(
-        "/auth/login",
-        data={"email": "ada@example.com", "password": "correct horse", "remember": "y"},
-    )
+    auth.login(remember=True)
     cookie = client.get_cookie("remember_token")
     assert cookie is not None
     assert cookie.expires is not None
