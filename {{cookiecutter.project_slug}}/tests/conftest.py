@@ -3,6 +3,7 @@
 {% if cookiecutter.use_sqlalchemy -%}
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 {% endif -%}
 from pathlib import Path
@@ -15,7 +16,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 {%- endif %}
 from werkzeug.test import TestResponse
 
@@ -41,6 +42,31 @@ def skip_fsync_on_sqlite(connection: object, record: object) -> None:
     if isinstance(connection, sqlite3.Connection):
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("PRAGMA journal_mode = MEMORY")
+
+
+# The engines that opened a connection during the current test.
+CONNECTED_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def remember_connected_engine(connection: Connection) -> None:
+    """Note the engine of each connection a test opens, for close_connections."""
+    CONNECTED_ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def close_connections() -> Iterator[None]:
+    """After each test, close the pooled connections of every app it made.
+
+    Apps a test builds itself (create_app(...)) have no fixture to clean up after
+    them: the garbage collector would close their connections later, which
+    psycopg (and sqlite3 from Python 3.13) report as a ResourceWarning, an error
+    in this suite.
+    """
+    yield
+    for engine in list(CONNECTED_ENGINES):
+        engine.dispose()
+    CONNECTED_ENGINES.clear()
 {%- endif %}
 
 
