@@ -59,9 +59,9 @@ def close_connections() -> Iterator[None]:
     """After each test, close the pooled connections of every app it made.
 
     Apps a test builds itself (create_app(...)) have no fixture to clean up after
-    them: the garbage collector would close their connections later, which
-    psycopg (and sqlite3 from Python 3.13) report as a ResourceWarning, an error
-    in this suite.
+    them: the garbage collector would close their connections later, which the
+    database drivers (sqlite3 too, from Python 3.13) report as a ResourceWarning,
+    an error in this suite.
     """
     yield
     for engine in list(CONNECTED_ENGINES):
