@@ -2,12 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from conftest import AuthActions
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
@@ -341,6 +343,30 @@ def test_remember_me_lasts_as_long_as_an_idle_login(
     assert cookie.expires is not None
     lasts = cookie.expires - utcnow()
     assert timedelta(days=29, hours=23) < lasts <= timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("settings", "lasts"),
+    [
+        pytest.param({"SESSION_IDLE_DAYS": 7}, timedelta(days=7), id="idle-days"),
+        pytest.param(
+            {"SESSION_IDLE_DAYS": 7, "REMEMBER_COOKIE_DURATION": 3600},
+            3600,
+            id="set-on-its-own",
+        ),
+    ],
+)
+def test_remember_me_follows_session_idle_days_unless_set(
+    tmp_path: Path, settings: dict[str, int], lasts: timedelta | int
+) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'idle.sqlite'}",
+            **settings,
+        }
+    )
+    assert app.config["REMEMBER_COOKIE_DURATION"] == lasts
 
 
 def test_end_idle_sessions_command_ends_only_idle_logins(

@@ -4,6 +4,9 @@
 import os
 {% endif -%}
 from collections.abc import Mapping
+{%- if cookiecutter.use_login %}
+from datetime import timedelta
+{%- endif %}
 from typing import Any
 
 from flask import Flask
@@ -46,10 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # A login unused for this many days ends on the server: its next request is
     # anonymous, and `flask auth end-idle-sessions` deletes such logins in bulk.
+    # "Remember me" lasts as long, unless FLASK_REMEMBER_COOKIE_DURATION (seconds)
+    # says otherwise (see configure).
     "SESSION_IDLE_DAYS": 30,
-    # "Remember me" keeps a login across browser restarts for this many seconds
-    # (Flask-Login's setting; its own default is a year): as long as the above.
-    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);
     # password changes count against it too.
     "LOGIN_RATE_LIMIT": "10 per minute",
@@ -172,6 +174,13 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key, False) is None:
             app.config[key] = production
+{%- if cookiecutter.use_login %}
+    # Flask-Login's own default for "remember me" is a year: a login is kept as
+    # long as it may go unused instead.
+    app.config.setdefault(
+        "REMEMBER_COOKIE_DURATION", timedelta(days=app.config["SESSION_IDLE_DAYS"])
+    )
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",

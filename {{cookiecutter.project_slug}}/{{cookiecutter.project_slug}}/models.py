@@ -64,6 +64,11 @@ def utcnow() -> datetime:
 {%- if cookiecutter.use_login %}
 
 
+def session_idle_limit() -> timedelta:
+    """How long a login may go unused before it ends (SESSION_IDLE_DAYS)."""
+    return timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
+
+
 def as_utc(moment: datetime) -> datetime:
     """`moment` with its zone: SQLite and MySQL hand times back without one."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -208,7 +213,7 @@ def load_user(session_id: str) -> User | None:
     if record is None:
         return None
     now = utcnow()
-    if record.idle_for(now) > timedelta(days=current_app.config["SESSION_IDLE_DAYS"]):
+    if record.idle_for(now) > session_idle_limit():
         db.session.delete(record)  # unused too long: log in again
         db.session.commit()
         return None

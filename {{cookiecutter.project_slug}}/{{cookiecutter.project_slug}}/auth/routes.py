@@ -1,7 +1,6 @@
 """Views of the auth blueprint."""
 
 import functools
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import click
@@ -32,7 +31,12 @@ from {{ cookiecutter.project_slug }}.auth.forms import (
     RegistrationForm,
 )
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
-from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
+from {{ cookiecutter.project_slug }}.models import (
+    User,
+    UserSession,
+    session_idle_limit,
+    utcnow,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -93,7 +97,7 @@ def end_idle_sessions_command() -> None:
 
     Each one would end at its next request anyway: this keeps the table small.
     """
-    cutoff = utcnow() - timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
+    cutoff = utcnow() - session_idle_limit()
     idle = UserSession.last_seen_at < cutoff
     count = db.session.scalar(select(func.count()).select_from(UserSession).where(idle))
     end_sessions(idle)
