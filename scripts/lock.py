@@ -29,6 +29,7 @@ import argparse
 import concurrent.futures
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -184,14 +185,30 @@ def uv(*args, cwd):
     return done.stdout
 
 
-def uv_lock(*args, cwd):
+def locked_versions(folder):
+    """{name: version} of the packages in `folder`'s uv.lock."""
+    packages = tomllib.loads((folder / "uv.lock").read_text())["package"]
+    return {p["name"]: p["version"] for p in packages if "registry" in p["source"]}
+
+
+def uv_lock(*args, cwd, union=None):
     """`uv lock` from uv's cache alone where it can; else reading the index too.
 
     The first combinations fill the cache; most of the others then need no
-    network at all, which makes a run several times faster.
+    network at all, which makes a run several times faster. Offline, uv takes
+    any version it has cached when the preferred one is missing, so a result
+    is kept only if every package has the union's version; main() gives the
+    run a cache of its own, which the index filled during this very run.
     """
     command = [uv_binary(), "lock", "--offline", *args]
-    if subprocess.run(command, cwd=cwd, capture_output=True).returncode:
+    offline = subprocess.run(command, cwd=cwd, capture_output=True).returncode == 0
+    if offline and union is not None:
+        preferred = locked_versions(union)
+        offline = all(
+            preferred.get(name, version) == version
+            for name, version in locked_versions(cwd).items()
+        )
+    if not offline:
         uv("lock", *args, cwd=cwd)
 
 
@@ -234,7 +251,7 @@ def lock_one(index, pyproject, union, workdir):
     folder.mkdir()
     (folder / "pyproject.toml").write_text(pyproject)
     shutil.copy(union / "uv.lock", folder / "uv.lock")
-    uv_lock(cwd=folder)
+    uv_lock(cwd=folder, union=union)
     texts = {"uv.lock": (folder / "uv.lock").read_text()}
     for name, extra in OUTPUTS.items():
         if extra is not None:
@@ -523,6 +540,9 @@ def main():
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="flask-foundry-lock-") as tmp:
         workdir = Path(tmp)
+        # A cache of this run's own: what other uv runs cached (older index
+        # pages, the versions a lowest-bounds install fetched) cannot leak in.
+        os.environ["UV_CACHE_DIR"] = str(workdir / "uv-cache")
         env, space, by_space, templates = generate(workdir, options.upgrade)
         checked = verify(env, space, by_space, templates)
         verify_names(env, space, templates, workdir)
