@@ -1,4 +1,4 @@
-"""The template's own Python (hooks, tests, benchmarks) is ruff clean."""
+"""The template's own Python (hooks, tests, benchmarks, scripts) is ruff clean."""
 
 import shutil
 
@@ -8,7 +8,7 @@ from tests.conftest import TEMPLATE
 from tests.conftest import require
 from tests.conftest import run
 
-OWN_CODE = ["hooks", "tests", "benchmarks"]
+OWN_CODE = ["hooks", "tests", "benchmarks", "scripts"]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=str)
