@@ -1,11 +1,11 @@
 """Shared fixtures, flaskr-style: a fresh app per test, its client and CLI runner."""
-
-{% if cookiecutter.use_sqlalchemy -%}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy %}
 import os
 import sqlite3
 import weakref
 from collections.abc import Iterator
-{% endif -%}
+{%- endif %}
 from pathlib import Path
 from typing import Any
 

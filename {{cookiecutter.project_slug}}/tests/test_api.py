@@ -1,13 +1,13 @@
 """The JSON API: schemas, errors as JSON, pagination, the OpenAPI document."""
-
-{% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 from datetime import timedelta
-{% endif -%}
+{%- endif %}
 from pathlib import Path
-
-{% if cookiecutter.use_sqlalchemy -%}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy %}
 import pytest
-{% endif -%}
+{%- endif %}
 from conftest import json_of
 {%- if cookiecutter.use_sqlalchemy %}
 from flask import Flask

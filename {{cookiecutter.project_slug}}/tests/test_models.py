@@ -1,14 +1,14 @@
 """The models store what they are given, with per-row timestamps."""
+{%- if cookiecutter.use_login %}
 
-{% if cookiecutter.use_login -%}
 from pathlib import Path
+{%- endif %}
 
-{% endif -%}
 from flask import Flask
-
-{% if cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }} import create_app
-{% endif -%}
+{%- endif %}
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import (
     Message,

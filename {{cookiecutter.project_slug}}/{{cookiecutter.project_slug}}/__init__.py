@@ -11,22 +11,22 @@ from flask import (
 {%- endif %}
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-{% if cookiecutter.use_migrate -%}
+{# blank line #}
+{%- if cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }} import migrations
-{% endif -%}
-{% if cookiecutter.use_api -%}
+{%- endif %}
+{%- if cookiecutter.use_api %}
 from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
 from {{ cookiecutter.project_slug }}.api.routes import bp as api_bp
-{% endif -%}
-{% if cookiecutter.use_mail -%}
+{%- endif %}
+{%- if cookiecutter.use_mail %}
 from {{ cookiecutter.project_slug }}.auth.recovery import bp as auth_bp
-{% elif cookiecutter.use_login -%}
+{%- elif cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate -%}
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }}.commands import init_db_command
-{% endif -%}
+{%- endif %}
 from {{ cookiecutter.project_slug }}.config import configure
 from {{ cookiecutter.project_slug }}.errors.handlers import bp as errors_bp
 {%- if cookiecutter.use_api or cookiecutter.use_wtf or cookiecutter.use_sqlalchemy or cookiecutter.use_login or cookiecutter.use_mail or cookiecutter.use_migrate %}

@@ -1,8 +1,8 @@
 """Settings: safe defaults here, overridden by the environment or by tests."""
-
-{% if cookiecutter.use_sqlalchemy or cookiecutter.use_celery -%}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
 import os
-{% endif -%}
+{%- endif %}
 from collections.abc import Mapping
 {%- if cookiecutter.use_login %}
 from datetime import timedelta

@@ -5,29 +5,28 @@
 # here, one per line (e.g. `cache = Cache()`), and bind it in register_extensions
 # in __init__.py (`cache.init_app(app)`), as the extension's docs show.
 {%- else %}
-
-{% endif -%}
-{% if cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_login %}
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-{% endif -%}
-{% if cookiecutter.use_mail -%}
+{%- endif %}
+{%- if cookiecutter.use_mail %}
 from flask_mailman import Mail
-{% endif -%}
-{% if cookiecutter.use_migrate -%}
+{%- endif %}
+{%- if cookiecutter.use_migrate %}
 from flask_migrate import Migrate
-{% endif -%}
-{% if cookiecutter.use_api -%}
+{%- endif %}
+{%- if cookiecutter.use_api %}
 from flask_smorest import Api
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 from flask_sqlalchemy import SQLAlchemy
-{% endif -%}
-{% if cookiecutter.use_wtf -%}
+{%- endif %}
+{%- if cookiecutter.use_wtf %}
 from flask_wtf import CSRFProtect
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -49,18 +48,16 @@ class Base(DeclarativeBase):
     # Four-byte UTF-8 (accents, CJK, emoji) whatever the server's default charset.
     __table_args__ = {"mysql_charset": "utf8mb4"}
 {%- endif %}
-
-{% endif %}
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api %}
-{% else %}
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
+{# blank line #}
+{%- endif %}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy %}
 db = SQLAlchemy(model_class=Base)
-{% endif -%}
-{% if cookiecutter.use_migrate -%}
+{%- endif %}
+{%- if cookiecutter.use_migrate %}
 migrate = Migrate()
-{% endif -%}
-{% if cookiecutter.use_login -%}
+{%- endif %}
+{%- if cookiecutter.use_login %}
 login_manager = LoginManager()
 # Flask-Login has no annotations: pyright would guess None for login_view's type.
 login_manager.login_view = "auth.login"  # pyright: ignore[reportAttributeAccessIssue]
@@ -68,13 +65,14 @@ login_manager.session_protection = "basic"
 # Counts requests per client address. Only views that ask for a limit have one
 # (the login POST), unless FLASK_RATELIMIT_DEFAULT sets one for every view.
 limiter = Limiter(get_remote_address)
-{% endif -%}
-{% if cookiecutter.use_mail -%}
+{%- endif %}
+{%- if cookiecutter.use_mail %}
 mail = Mail()
-{% endif -%}
-{% if cookiecutter.use_wtf -%}
+{%- endif %}
+{%- if cookiecutter.use_wtf %}
 csrf = CSRFProtect()
-{% endif -%}
-{% if cookiecutter.use_api -%}
+{%- endif %}
+{%- if cookiecutter.use_api %}
 api = Api()
-{% endif -%}
+{%- endif %}
+{%- endif %}

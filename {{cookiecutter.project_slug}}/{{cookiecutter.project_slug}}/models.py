@@ -1,9 +1,9 @@
 """Database tables, as SQLAlchemy 2 typed models."""
-
-{% if cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_login %}
 import re
 import secrets
-{% endif -%}
+{%- endif %}
 from datetime import (
     UTC,
     datetime,
@@ -12,11 +12,11 @@ from datetime import (
 {%- endif %}
 )
 from typing import TYPE_CHECKING
-
-{% if cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_login %}
 from flask import current_app
 from flask_login import UserMixin
-{% endif -%}
+{%- endif %}
 from sqlalchemy import (
     DateTime,
 {%- if cookiecutter.use_login %}

@@ -1,25 +1,25 @@
 """Views of the API blueprint."""
-
-{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
 import hashlib
 import hmac
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 from collections.abc import Callable
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy and not cookiecutter.use_login -%}
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
 from functools import wraps
-{% endif -%}
+{%- endif %}
 from importlib.metadata import PackageNotFoundError, version
 {%- if cookiecutter.use_sqlalchemy %}
 from typing import Any, ParamSpec, TypeVar
 {%- endif %}
-
-{% if cookiecutter.use_sqlalchemy and cookiecutter.use_login -%}
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 from flask import g, request
-{% elif cookiecutter.use_sqlalchemy -%}
+{%- elif cookiecutter.use_sqlalchemy %}
 from flask import current_app, request
-{% endif -%}
+{%- endif %}
 from flask.views import MethodView
 from flask_smorest import (
     Blueprint,

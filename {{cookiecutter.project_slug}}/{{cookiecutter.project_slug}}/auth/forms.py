@@ -1,9 +1,9 @@
 """Forms of the auth blueprint."""
+{%- if cookiecutter.use_mail %}
 
-{% if cookiecutter.use_mail -%}
 from typing import Any
+{%- endif %}
 
-{% endif -%}
 from flask import current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm

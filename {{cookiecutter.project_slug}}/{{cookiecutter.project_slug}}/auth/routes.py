@@ -18,13 +18,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import ColumnElement, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
-
-{% if cookiecutter.use_mail -%}
+{# blank line #}
+{%- if cookiecutter.use_mail %}
 from {{ cookiecutter.project_slug }}.auth.emails import (
     send_already_registered,
     send_confirmation,
 )
-{% endif -%}
+{%- endif %}
 from {{ cookiecutter.project_slug }}.auth.forms import (
     LoginForm,
     PasswordChangeForm,

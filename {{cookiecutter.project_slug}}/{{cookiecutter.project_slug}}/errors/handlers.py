@@ -23,16 +23,17 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 {%- endif %}
 )
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
 
-{% if cookiecutter.use_api and cookiecutter.use_sqlalchemy -%}
 from {{ cookiecutter.project_slug }}.extensions import api, db
-{% elif cookiecutter.use_api -%}
+{%- elif cookiecutter.use_api %}
+
 from {{ cookiecutter.project_slug }}.extensions import api
-{% elif cookiecutter.use_sqlalchemy -%}
+{%- elif cookiecutter.use_sqlalchemy %}
+
 from {{ cookiecutter.project_slug }}.extensions import db
-{% endif -%}
-{% if cookiecutter.use_api or cookiecutter.use_sqlalchemy %}
-{% endif -%}
+{%- endif %}
+
 bp = Blueprint("errors", __name__)
 
 # What each error page tells a visitor. 404, 500 and 503 have their own template.

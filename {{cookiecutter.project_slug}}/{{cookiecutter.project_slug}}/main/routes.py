@@ -21,23 +21,24 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 {%- endif %}
-
-{% if cookiecutter.use_login -%}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_login %}
+{# blank line #}
+{%- if cookiecutter.use_login %}
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
-{% elif cookiecutter.use_sqlalchemy -%}
+{%- elif cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
-{% endif -%}
-{% if cookiecutter.use_wtf -%}
+{%- endif %}
+{%- if cookiecutter.use_wtf %}
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
-{% endif -%}
-{% if cookiecutter.use_migrate -%}
+{%- endif %}
+{%- if cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE, pending
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy -%}
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.models import Message
-{% endif -%}
-{% if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_login %}
-{% endif -%}
+{%- endif %}
+{%- endif %}
+
 bp = Blueprint("main", __name__)
 
 
