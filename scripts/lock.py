@@ -191,21 +191,21 @@ def locked_versions(folder):
     return {p["name"]: p["version"] for p in packages if "registry" in p["source"]}
 
 
-def uv_lock(*args, cwd, union=None):
+def uv_lock(*args, cwd, versions=None):
     """`uv lock` from uv's cache alone where it can; else reading the index too.
 
     The first combinations fill the cache; most of the others then need no
     network at all, which makes a run several times faster. Offline, uv takes
     any version it has cached when the preferred one is missing, so a result
-    is kept only if every package has the union's version; main() gives the
-    run a cache of its own, which the index filled during this very run.
+    is kept only if every package has its version in `versions` (the union's);
+    main() gives the run a cache of its own, which the index filled during this
+    very run.
     """
     command = [uv_binary(), "lock", "--offline", *args]
     offline = subprocess.run(command, cwd=cwd, capture_output=True).returncode == 0
-    if offline and union is not None:
-        preferred = locked_versions(union)
+    if offline and versions is not None:
         offline = all(
-            preferred.get(name, version) == version
+            versions.get(name, version) == version
             for name, version in locked_versions(cwd).items()
         )
     if not offline:
@@ -245,13 +245,13 @@ def lock_union(pyprojects, workdir, upgrade):
     return union
 
 
-def lock_one(index, pyproject, union, workdir):
+def lock_one(index, pyproject, union, versions, workdir):
     """Lock and export one combination, preferring the union's versions."""
     folder = workdir / f"c{index}"
     folder.mkdir()
     (folder / "pyproject.toml").write_text(pyproject)
     shutil.copy(union / "uv.lock", folder / "uv.lock")
-    uv_lock(cwd=folder, union=union)
+    uv_lock(cwd=folder, versions=versions)
     texts = {"uv.lock": (folder / "uv.lock").read_text()}
     for name, extra in OUTPUTS.items():
         if extra is not None:
@@ -431,12 +431,14 @@ def generate(workdir, upgrade):
     )
     started = time.monotonic()
     union = lock_union(distinct, workdir, upgrade)
+    versions = locked_versions(union)
     print(f"union locked in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
             pool.map(
-                lambda i: lock_one(i, distinct[i], union, workdir), range(len(distinct))
+                lambda i: lock_one(i, distinct[i], union, versions, workdir),
+                range(len(distinct)),
             )
         )
     print(
