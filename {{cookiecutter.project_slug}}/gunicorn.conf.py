@@ -67,11 +67,15 @@ _shm = "/dev/shm"  # nosec B108
 if os.path.isdir(_shm) and os.access(_shm, os.W_OK):
     worker_tmp_dir = _shm
 
-# Gunicorn 25.1+ opens a control socket for the `gunicornc` tool under
-# $XDG_RUNTIME_DIR or ~/.gunicorn. The container user has no writable home,
-# so skip the socket there instead of logging a warning at every start.
-_runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or os.path.expanduser("~")
-control_socket_disable = not os.access(_runtime_dir, os.W_OK)
+# Gunicorn 25.1+ opens a control socket for its `gunicornc` tool, by default at
+# one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl):
+# a second project served by the same user would take it over, and delete it
+# when it stops. So it is off unless GUNICORN_CONTROL_SOCKET names a path of this
+# project's own; `gunicornc -s "$GUNICORN_CONTROL_SOCKET"` then talks to it.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
 {%- if cookiecutter.use_sqlalchemy %}
 
 
