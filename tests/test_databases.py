@@ -2,6 +2,7 @@
 
 import importlib
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -226,3 +227,34 @@ def test_readyz_follows_the_server_without_a_restart(server, database, bake, loa
         assert response.json == {"status": "ready", "database": "up"}
     finally:
         relay.stop()
+
+
+# A model as the README's "Where to add" shows it, with text columns given no
+# length of their own (MySQL's VARCHAR needs one; the models' type map gives it).
+TAG_MODEL = '''
+
+class Tag(Model):
+    """A label that messages can carry."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    note: Mapped[str | None]
+'''
+
+
+def test_text_without_a_length_migrates(server, database, bake, tmp_path):
+    shipped, slug = bake(server.kind)
+    project = tmp_path / slug
+    shutil.copytree(shipped, project, ignore=shutil.ignore_patterns("__pycache__"))
+    models = project / slug / "models.py"
+    models.write_text(models.read_text() + TAG_MODEL)
+    url = server.url(database)
+    flask(project, url, "db", "upgrade")
+    flask(project, url, "db", "migrate", "-m", "add tags")
+    (written,) = (project / slug / "migrations" / "versions").glob("*add_tags.py")
+    assert written.read_text().count("sa.String(length=255)") == 2
+    flask(project, url, "db", "upgrade")
+    assert "No new upgrade operations detected" in flask(project, url, "db", "check")
+    assert "tags" in server.tables(database)

@@ -27,8 +27,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, String
+from sqlalchemy.orm import DeclarativeBase, registry
 
 # Name constraints by a fixed rule, so every database gives them the same names.
 NAMING_CONVENTION = {
@@ -43,7 +43,13 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     """Base class of every model: SQLAlchemy 2 typed declarative mapping."""
 
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        # A `Mapped[str]` without a type of its own: MySQL's VARCHAR needs a
+        # length, so give one (write String(n) or Text where another size fits).
+        # Here, not as Base.type_annotation_map, which Flask-SQLAlchemy 3.1 refuses.
+        type_annotation_map={str: String(255)},
+    )
 {%- if cookiecutter.database == "mysql" %}
     # Four-byte UTF-8 (accents, CJK, emoji) whatever the server's default charset.
     __table_args__ = {"mysql_charset": "utf8mb4"}
