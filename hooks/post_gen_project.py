@@ -1,12 +1,16 @@
 """Prune the generated project down to the options chosen, then print next steps."""
 
 import json
+import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
 
 # The answers, rendered by cookiecutter as JSON so any text survives intact.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+# The options given to the `cookiecutter` command (local_extensions.py).
+COMMAND_LINE = json.loads(r"""{{ command_line | tojson }}""")
 
 # Each option owns the paths listed under it. A list is owned by a yes/no option
 # and kept when the answer is yes; a dict maps each answer of an option to the
@@ -128,15 +132,47 @@ CREATE_DATABASE = {
 DATABASE_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL"}
 
 
-def next_steps(answers):
+def project_path(answers, command_line):
+    """The project folder as the user reaches it from where they typed the command.
+
+    `-o` as they typed it, joined with the folder's name, when that is short;
+    otherwise (or when cookiecutter ran as a library and `-o` is unknown) the
+    absolute path, which works from anywhere.
+    """
+    slug = answers["project_slug"]
+    absolute = os.getcwd()  # cookiecutter runs this hook in the project folder
+    typed = (command_line or {}).get("output_dir")
+    if typed is None or os.path.isabs(typed):
+        return absolute
+    relative = os.path.normpath(os.path.join(typed, slug))
+    if len(relative) > len(absolute):
+        return absolute
+    return relative
+
+
+def shown_path(path):
+    """`path` as a sentence shows it: `./name` rather than a bare `name`."""
+    return path if path.startswith((".", os.sep)) else os.path.join(".", path)
+
+
+def python3():
+    """The name of the user's Python 3: `python3`, which Debian and Ubuntu have
+    without `python`; `python` where only that exists."""
+    if shutil.which("python3") or not shutil.which("python"):
+        return "python3"
+    return "python"
+
+
+def next_steps(answers, command_line=None):
     """The commands a user runs next, as text: each command on a line indented
     by two spaces, exactly as it is to be typed; notes unindented."""
     slug = answers["project_slug"]
     database = answers["database"] if answers["use_sqlalchemy"] else None
+    folder = project_path(answers, command_line)
     lines = [
-        f"Your project is ready in ./{slug}. Next steps:",
-        f"  cd {slug}",
-        "  python -m venv .venv && . .venv/bin/activate",
+        f"Your project is ready in {shown_path(folder)}. Next steps:",
+        f"  cd {shlex.quote(folder)}",
+        f"  {python3()} -m venv .venv && . .venv/bin/activate",
         "  pip install --require-hashes -r requirements-dev.lock"
         " && pip install --no-deps -e .",
         "  cp .env.example .env",
@@ -177,7 +213,7 @@ def main():
     for path in unwanted_paths(MANIFEST, ANSWERS):
         remove(root / path)
     remove_empty_folders(root)
-    print(next_steps(ANSWERS))
+    print(next_steps(ANSWERS, COMMAND_LINE))
     return 0
 
 

@@ -9,6 +9,8 @@ import unicodedata
 
 # The answers, rendered by cookiecutter as JSON so any text survives intact.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+# The options given to the `cookiecutter` command (local_extensions.py).
+COMMAND_LINE = json.loads(r"""{{ command_line | tojson }}""")
 
 BOOLEAN_OPTIONS = (
     "use_sqlalchemy",
@@ -287,10 +289,13 @@ def kept_answers(answers, found):
     return kept
 
 
-def rerun_command(answers, found):
-    """One shell command that bakes again with every answer the user gave."""
+def rerun_command(answers, found, command_line=None):
+    """One shell command that bakes again with every answer and option the user
+    gave (`command_line`: the `cookiecutter` command's options, when known)."""
     words = ["cookiecutter", answers.get("_template") or "<template>", "--no-input"]
-    if answers.get("_checkout"):
+    if command_line and command_line.get("options") is not None:
+        words += command_line["options"]
+    elif answers.get("_checkout"):
         words += ["--checkout", answers["_checkout"]]
     for key, value in kept_answers(answers, found).items():
         words.append(f"{key}={yes_no(value) if isinstance(value, bool) else value}")
@@ -302,7 +307,7 @@ def main():
     found = problems(ANSWERS)
     if not found:
         return 0
-    command = rerun_command(ANSWERS, found)
+    command = rerun_command(ANSWERS, found, COMMAND_LINE)
     lines = [f"ERROR: {problem}" for problem in found]
     lines += [
         "Nothing was written. To bake again with your other answers kept, run:",

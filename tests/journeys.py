@@ -37,7 +37,7 @@ from tests.test_readme_commands import readme_blocks
 
 # Printed or documented steps that set up a virtualenv: this environment stands in.
 INSTALL_STEPS = re.compile(
-    r"^(cd |python -m venv |\. \.venv/bin/activate|pip install )"
+    r"^(cd |python3? -m venv |\. \.venv/bin/activate|pip install )"
 )
 LONG_RUNNING = re.compile(r"^(flask run|celery .* worker)")
 

@@ -17,7 +17,12 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_EMAIL": "test@example.com",
 }
 # Copied into the throwaway template repository: what cruft reads of the template.
-TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "{{cookiecutter.project_slug}}")
+TEMPLATE_PARTS = (
+    "cookiecutter.json",
+    "hooks",
+    "local_extensions.py",
+    "{{cookiecutter.project_slug}}",
+)
 CHANGELOG = "{{cookiecutter.project_slug}}/CHANGELOG.md"
 PRUNED_FILE = (
     "{{cookiecutter.project_slug}}/{{cookiecutter.project_slug}}/auth/routes.py"

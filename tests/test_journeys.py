@@ -279,8 +279,36 @@ def test_a_wheel_install_applies_its_migrations(tmp_path):
     print(" | ".join(journey.log))
 
 
+def bake_interactively(cwd, answers, *options, **env):
+    """Run `cookiecutter <template> *options` and answer its questions, as typed
+    lines on its standard input, from `answers` (Enter, for the default, where it
+    has none); return the exit status and what the user saw.
+
+    The questions must come in cookiecutter.json's order: each one is looked for
+    after the previous one in the output.
+    """
+    prompts = json.loads((TEMPLATE / "cookiecutter.json").read_text())["__prompts__"]
+    typed = "".join(f"{answers.get(key, '')}\n" for key in prompts)
+    done = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", str(TEMPLATE), *options],
+        input=typed,
+        cwd=cwd,
+        env=clean_env(COLUMNS="500", **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", done.stdout).replace("\r", "")
+    position = 0
+    for prompt in prompts.values():
+        text = prompt if isinstance(prompt, str) else prompt["__prompt__"]
+        position = shown.index(text, position)  # in this order, or ValueError
+    return done.returncode, shown
+
+
 def test_interactive_bake_keeps_the_answers_of_a_refusal(tmp_path):
-    pexpect = pytest.importorskip("pexpect")
     prompts = json.loads((TEMPLATE / "cookiecutter.json").read_text())["__prompts__"]
     # The order a user meets the questions in: each after what it depends on.
     asked = list(prompts)
@@ -288,25 +316,13 @@ def test_interactive_bake_keeps_the_answers_of_a_refusal(tmp_path):
     assert asked.index("use_sqlalchemy") < asked.index("use_migrate")
     assert asked.index("use_wtf") < asked.index("use_login")
     answers = {"project_name": "Test", "author_email": "ada at example", "use_api": "y"}
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "cookiecutter", str(TEMPLATE)],
-        cwd=str(tmp_path),
-        env=clean_env(TERM="dumb", COLUMNS="200"),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, 200),
-    )
-    for key, prompt in prompts.items():
-        text = prompt if isinstance(prompt, str) else prompt["__prompt__"]
-        child.expect_exact(text[:50])  # in this order, or the wait times out
-        child.sendline(answers.get(key, ""))
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 1
-    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).replace("\r", "")
+    # Options the next command must keep: where to write, and to overwrite there.
+    (tmp_path / "out" / "test_app").mkdir(parents=True)
+    status, shown = bake_interactively(tmp_path, answers, "-o", "out", "-f")
+    assert status == 1
     lines = [line for line in shown.splitlines() if line.strip()]
-    first = next(i for i, line in enumerate(lines) if line.startswith("ERROR: "))
+    first = next(i for i, line in enumerate(lines) if "ERROR: " in line)
+    lines[first] = lines[first][lines[first].index("ERROR: ") :]  # after the prompts
     # What the user reads first: the reasons, then the command that keeps the rest.
     assert lines[first].startswith("ERROR: project_slug='test' would shadow")
     assert lines[first + 1].startswith("ERROR: author_email='ada at example'")
@@ -317,6 +333,8 @@ def test_interactive_bake_keeps_the_answers_of_a_refusal(tmp_path):
     assert "Traceback" in lines[first + 6] or "hook script" in lines[first + 6]
     print("\n".join(lines[first:]))
     words = shlex.split(command)
+    assert words[1] == str(TEMPLATE)
+    assert words[2:6] == ["--no-input", "-f", "-o", "out"]
     assert "project_name=Test" in words and "use_api=yes" in words
     again = subprocess.run(
         words,
@@ -327,8 +345,46 @@ def test_interactive_bake_keeps_the_answers_of_a_refusal(tmp_path):
         check=False,
     )
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "Your project is ready in ./test_app" in again.stdout
-    assert (tmp_path / "test_app" / "test_app" / "api").is_dir()
+    assert "Your project is ready in ./out/test_app" in again.stdout
+    assert (tmp_path / "out" / "test_app" / "test_app" / "api").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        # No database: no migrations, no accounts, and so no mail.
+        pytest.param(
+            {"use_sqlalchemy": "n"},
+            {"use_migrate": False, "use_login": False, "use_mail": False},
+            id="no-sqlalchemy",
+        ),
+        # No forms: no accounts (their forms need CSRF); migrations stay.
+        pytest.param(
+            {"use_wtf": "n"},
+            {"use_migrate": True, "use_login": False, "use_mail": False},
+            id="no-wtf",
+        ),
+    ],
+)
+def test_interactive_defaults_follow_earlier_answers(tmp_path, answer, expected):
+    prompts = json.loads((TEMPLATE / "cookiecutter.json").read_text())["__prompts__"]
+    # Enter at every later question: its default follows the answers it needs.
+    home = tmp_path / "home"  # cookiecutter's replay of the answers goes here
+    status, shown = bake_interactively(
+        tmp_path, {"project_slug": "follows", **answer}, HOME=str(home)
+    )
+    assert status == 0, shown
+    for option, value in expected.items():  # the default each question offered
+        question = prompts[option]
+        offered = re.search(re.escape(question) + r" \[y/n\] \((y|n)\)", shown)
+        assert offered and offered[1] == ("y" if value else "n"), option
+    (replay,) = (home / ".cookiecutter_replay").glob("*.json")
+    answers = json.loads(replay.read_text())["cookiecutter"]
+    # Real booleans, as .cruft.json and `cruft update` keep them.
+    assert {key: answers[key] for key in expected} == expected
+    project = tmp_path / "follows"
+    assert (project / "follows" / "auth").exists() is False
+    assert (project / "follows" / "migrations").exists() is expected["use_migrate"]
 
 
 def test_a_name_starting_with_a_digit_bakes(tmp_path):

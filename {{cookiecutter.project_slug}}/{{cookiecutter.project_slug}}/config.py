@@ -239,7 +239,7 @@ def check_secret_key(key: str | None) -> None:
             "SECRET_KEY is missing, short or not random enough for production: set"
             f" FLASK_SECRET_KEY to {MIN_SECRET_KEY_LENGTH} random characters or more,"
             " for example the output of:"
-            ' python -c "import secrets; print(secrets.token_hex(32))"'
+            ' python3 -c "import secrets; print(secrets.token_hex(32))"'
         )
 {%- if cookiecutter.use_mail %}
 
