@@ -12,6 +12,9 @@ from conftest import AuthActions
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+{%- if cookiecutter.use_celery %}
+from kombu.exceptions import OperationalError
+{%- endif %}
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
@@ -386,7 +389,8 @@ def test_development_prints_mail_to_the_console(
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'dev.sqlite'}",
 {%- if cookiecutter.use_celery %}
-            "CELERY": {"task_always_eager": True},
+            # No Redis there: development mail must not need a worker or a queue.
+            "CELERY": {"broker_url": "redis://127.0.0.1:9/0"},
 {%- endif %}
         }
     )
@@ -418,4 +422,24 @@ def test_mail_is_handed_to_a_celery_task(
     assert (to, subject) == ("ada@example.com", f"Hello ({app.config['PROJECT_NAME']})")
     assert "http://localhost/x" in text
     assert 'href="http://localhost/x"' in html
+
+
+def test_mail_that_cannot_be_queued_is_logged(
+    app: Flask,
+    outbox: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Task:
+        """Stands for deliver_mail while Redis is unreachable."""
+
+        def delay(self, *args: str) -> None:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+    monkeypatch.setattr(mailer, "deliver_mail", Task())
+    add_user(app)
+    response = ask_reset(app.test_client())
+    assert response.status_code == 200  # the page answers as when it is queued
+    assert outbox == []
+    assert "Could not queue 'Reset your password" in caplog.text
 {%- endif %}

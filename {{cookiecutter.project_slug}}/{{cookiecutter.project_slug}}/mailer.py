@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from flask_mailman import EmailMultiAlternatives
 {%- endif %}
 {%- if cookiecutter.use_celery %}
+from kombu.exceptions import OperationalError
 
 from {{ cookiecutter.project_slug }}.tasks import deliver_mail
 {%- endif %}
@@ -29,15 +30,24 @@ def send_mail(to: str, subject: str, template: str, **context: Any) -> None:
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)
 {%- if cookiecutter.use_celery %}
-    # A Celery worker sends it: the request does not wait for the mail server.
-    deliver_mail.delay(to, subject, text, html)
-{%- else %}
+    if not current_app.debug:
+        try:
+            # A Celery worker sends it: the request does not wait for the mail server.
+            deliver_mail.delay(to, subject, text, html)
+        except OperationalError:
+            # Redis is unreachable: logged, as a failed send is below.
+            current_app.logger.exception("Could not queue %r for a worker", subject)
+        return
+    # In development, send it from the request: the console backend prints it in
+    # the terminal of `flask run`, whether a worker runs or not.
+{%- endif %}
     try:
         deliver_mail(to, subject, text, html)
     except OSError:
         # The page answers the same whether a mail went out or not: the failure
         # is logged here, and the user can ask again.
         current_app.logger.exception("Could not send %r to the mail server", subject)
+{%- if not cookiecutter.use_celery %}
 
 
 def deliver_mail(to: str, subject: str, text: str, html: str) -> None:
