@@ -1,4 +1,5 @@
-"""A use_mail bake under gunicorn: reset and confirmation end to end over real SMTP.
+"""A use_mail bake under gunicorn: reset and confirmation end to end over real SMTP;
+under `flask run` in development, the mail printed in its terminal.
 
 The mails go to an aiosmtpd server on loopback, sent by the web workers, or by
 a real Celery worker through the local Redis; the test reads the links from the
@@ -14,6 +15,7 @@ import pytest
 
 from tests.conftest import redis_answers
 from tests.conftest import require
+from tests.journeys import Journey
 from tests.serving import bake
 from tests.serving import celery_worker
 from tests.serving import serve
@@ -196,3 +198,30 @@ def test_reset_and_confirmation_sent_by_a_celery_worker(tmp_path, inbox):
     worker_log = log.read_text()
     assert worker_log.count("my_flask_app.tasks.deliver_mail") >= 3, worker_log[-3000:]
     assert "succeeded" in worker_log
+
+
+def test_development_mail_shows_where_flask_run_runs(tmp_path):
+    # As the README says: in development the mail is printed in the terminal of
+    # `flask run`, with Celery too, whether a worker runs or not (none does here).
+    require(redis_answers(REDIS_URL), "no Redis server answers on 127.0.0.1:6379")
+    queue = redis.Redis.from_url(REDIS_URL)
+    queue.flushdb()
+    project = bake(tmp_path, use_mail=True, use_celery=True, project_slug="devmail")
+    journey = Journey(project, "")
+    journey.env["REDIS_URL"] = REDIS_URL
+    journey.sh("cp .env.example .env && flask db upgrade")
+    with journey.serving("flask run --debug") as url:
+        visitor = Visitor(url)
+        page, _ = visitor.submit(
+            "/auth/register",
+            email="ada@example.com",
+            password=PASSWORD,
+            confirm_password=PASSWORD,
+        )
+        assert page.endswith("/auth/account"), page
+    (log,) = tmp_path.glob("server-*.log")
+    terminal = log.read_text()
+    assert "To: ada@example.com" in terminal, terminal[-3000:]
+    assert re.search(r"Subject: Confirm your address", terminal), terminal[-3000:]
+    assert "Could not queue" not in terminal
+    assert queue.llen("celery") == 0  # nothing left waiting for a worker
