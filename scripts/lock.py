@@ -44,6 +44,9 @@ from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE = Path(__file__).resolve().parent.parent
+# cookiecutter.json's _extensions name the template's local_extensions.py, which
+# cookiecutter imports from the template's folder: so must the renders here.
+sys.path.insert(0, str(TEMPLATE))
 PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
 UNION = TEMPLATE / "locks" / "union"
 # The template's own test environment: requirements-dev.txt, pinned with hashes.
