@@ -150,19 +150,17 @@ def bake_from_elsewhere(cwd, *options):
         pytest.param("{tmp}/abs dir", "cd '{tmp}/abs dir/my_flask_app'", id="absolute"),
         # Longer than the absolute path it names: printed absolute.
         pytest.param(
-            "../" * 12 + "{tmp}/far", "cd {tmp}/far/my_flask_app", id="far-relative"
+            "../" * 12 + "{tmp_from_root}/far",
+            "cd {tmp}/far/my_flask_app",
+            id="far-relative",
         ),
     ],
 )
 def test_printed_cd_works_from_where_the_user_stands(tmp_path, output_dir, expected_cd):
     user = tmp_path / "work" / "here"
     user.mkdir(parents=True)
-    tmp = (
-        str(tmp_path).lstrip("/")
-        if output_dir and output_dir.startswith("../")
-        else str(tmp_path)
-    )
-    options = ["-o", output_dir.format(tmp=tmp)] if output_dir else []
+    where = {"tmp": tmp_path, "tmp_from_root": str(tmp_path).lstrip("/")}
+    options = ["-o", output_dir.format(**where)] if output_dir else []
     printed = bake_from_elsewhere(user, *options)
     steps = printed_commands(printed)
     assert steps[0] == expected_cd.format(tmp=tmp_path), printed
