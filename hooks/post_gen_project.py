@@ -135,19 +135,19 @@ DATABASE_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL"}
 def project_path(answers, command_line):
     """The project folder as the user reaches it from where they typed the command.
 
-    `-o` as they typed it, joined with the folder's name, when that is short;
-    otherwise (or when cookiecutter ran as a library and `-o` is unknown) the
-    absolute path, which works from anywhere.
+    `-o` as they typed it, joined with the folder's name, unless that is a
+    relative path longer than the absolute one; then (and when cookiecutter ran
+    as a library, so that `-o` is unknown) the absolute path.
     """
     slug = answers["project_slug"]
     absolute = os.getcwd()  # cookiecutter runs this hook in the project folder
     typed = (command_line or {}).get("output_dir")
-    if typed is None or os.path.isabs(typed):
+    if typed is None:
         return absolute
-    relative = os.path.normpath(os.path.join(typed, slug))
-    if len(relative) > len(absolute):
+    as_typed = os.path.normpath(os.path.join(typed, slug))
+    if not os.path.isabs(as_typed) and len(as_typed) > len(absolute):
         return absolute
-    return relative
+    return as_typed
 
 
 def shown_path(path):
