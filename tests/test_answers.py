@@ -145,6 +145,29 @@ def test_a_refusal_prints_a_command_that_keeps_the_other_answers(capsys):
     assert f"  {lines[-1]}" in lines  # also printed right after the reasons
 
 
+@pytest.mark.parametrize(
+    ("command_line", "options"),
+    [
+        # From the `cookiecutter` command: its options, as given.
+        (
+            {"options": ["-c", "v2", "-f", "-o", "../out dir"], "output_dir": ".."},
+            ["-c", "v2", "-f", "-o", "../out dir"],
+        ),
+        # As a library (cruft, pytest-cookies): the checkout the answers record.
+        ({"options": None, "output_dir": None}, ["--checkout", "v2"]),
+    ],
+)
+def test_the_command_keeps_the_options_given(command_line, options):
+    answers = {**HOOK.ANSWERS, "_template": "gh:me/t", "_checkout": "v2"}
+    answers["use_migrate"] = "maybe"
+    command = shlex.split(
+        HOOK.rerun_command(answers, HOOK.problems(answers), command_line)
+    )
+    assert command[:3] == ["cookiecutter", "gh:me/t", "--no-input"]
+    assert command[3 : 3 + len(options)] == options
+    assert "=" in command[3 + len(options)]  # then the answers
+
+
 def test_long_answer_is_quoted_short():
     (message,) = refusals("description", "x" * 5000)
     assert len(message) < 200
