@@ -1,0 +1,160 @@
+"""The initializr's engine: a template, its bakes, and what they look like."""
+
+import fcntl
+import functools
+import subprocess
+import time
+from pathlib import Path
+
+from cookiecutter.repository import determine_repo_dir
+
+from initializr import baking
+from initializr.template import Template
+from initializr.template import template_files
+
+
+def local_template(source, checkout, cache_dir):
+    """A local folder for `source`: a path as it is, a git URL cloned once.
+
+    Several workers may start at once: a lock lets one clone while the others wait.
+    """
+    if Path(source).is_dir():
+        return Path(source)
+    clones = Path(cache_dir) / "templates"
+    clones.mkdir(parents=True, exist_ok=True)
+    with open(clones / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        repo_dir, _ = determine_repo_dir(
+            template=source,
+            abbreviations={},
+            clone_to_dir=str(clones),
+            checkout=checkout,
+            no_input=True,
+        )
+    return Path(repo_dir)
+
+
+def commit_time(repo_dir):
+    """When the template's files last changed in git (now, outside git)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo_dir), "log", "-1", "--format=%ct", "--"]
+            + template_files(repo_dir),
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=30,
+        )
+        return int(done.stdout.strip())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return int(time.time())
+
+
+class Starter:
+    """Answers in, archives and previews out; every bake cached by the answers."""
+
+    def __init__(self, source, checkout, cache_dir, entries, timeout):
+        self.source = str(source)
+        self.template = Template(local_template(source, checkout, cache_dir))
+        self.cache = baking.Cache(Path(cache_dir) / "archives", entries)
+        self.timeout = timeout
+        self.mtime = commit_time(self.template.repo_dir)
+        # The files of recent bakes, for previews (per worker; archives are shared).
+        self.files = functools.lru_cache(maxsize=32)(self._files)
+
+    def _make(self, answers):
+        """Bake `answers` into both archives."""
+        files = baking.bake(self.template.repo_dir, answers, self.timeout)
+        root = answers["project_slug"]
+        return {
+            "zip": baking.make_zip(root, files, self.mtime),
+            "tar.gz": baking.make_tar_gz(root, files, self.mtime),
+        }
+
+    def key(self, answers):
+        """The cache key of `answers`, also the archives' ETag."""
+        return baking.cache_key(self.template.version, answers)
+
+    def archive(self, answers, kind):
+        """The archive `kind` ("zip" or "tar.gz") of answers the hook accepts."""
+        return self.cache.get(self.key(answers), kind, lambda: self._make(answers))
+
+    def _files(self, key, frozen):
+        answers = dict(frozen)
+        return baking.read_zip(self.cache.get(key, "zip", lambda: self._make(answers)))
+
+    def project(self, answers):
+        """{path: (executable, bytes)} of the project baked from `answers`."""
+        frozen = tuple(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items()
+        )
+        return self.files(self.key(answers), frozen)
+
+    def difference(self, answers, base):
+        """(added, removed, changed) paths of `answers`' project against `base`'s.
+
+        The package folder is compared by role, not by name: a project named
+        otherwise has the same files, in a folder of another name.
+        """
+        mine = self._by_role(answers)
+        theirs = self._by_role(base)
+        added = sorted(p for p in mine if p not in theirs)
+        removed = sorted(p for p in theirs if p not in mine)
+        changed = sorted(p for p in mine if p in theirs and mine[p] != theirs[p])
+        return added, removed, changed
+
+    def _by_role(self, answers):
+        slug = answers["project_slug"]
+        return {
+            self.as_default(path, slug): content
+            for path, content in self.project(answers).items()
+        }
+
+    def as_default(self, path, slug):
+        """`path` with the package folder named as in the default project."""
+        default = self.template.defaults["project_slug"]
+        return "/".join(default if part == slug else part for part in path.split("/"))
+
+    def with_rules(self, answers, name, value):
+        """`answers` with option `name` set to `value`, and the rules applied.
+
+        Turning an option on turns on what it needs; turning one off turns off
+        what needs it (the same rules the page's script applies as you click).
+        """
+        changed = {**answers, name: value}
+        options = self.template.options
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if changed[current] is True:
+                for needed in options[current].needs:
+                    if changed[needed] is not True:
+                        changed[needed] = True
+                        todo.append(needed)
+            elif changed[current] is False:
+                for other, option in options.items():
+                    if current in option.needs and changed[other] is True:
+                        changed[other] = False
+                        todo.append(other)
+        return changed
+
+    def effects(self, given):
+        """What each answer that differs from its default adds, removes and changes.
+
+        Each is measured alone against the default project (with the rules
+        applied), so the figures are the option's own, shared by every user.
+        Returns (option, value, (added, removed, changed) or refusal) triples.
+        """
+        defaults = self.template.defaults
+        found = []
+        for name, option in self.template.options.items():
+            value = given.get(name)
+            if option.kind == "text" or name not in given or value == defaults[name]:
+                continue
+            variant = self.with_rules(defaults, name, value)
+            refused = self.template.problems(variant)
+            if refused:
+                found.append((name, value, refused[0][1]))
+            else:
+                found.append((name, value, self.difference(variant, defaults)))
+        return found
