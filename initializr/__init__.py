@@ -61,9 +61,9 @@ def create_app(test_config=None):
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    security.init_app(app)
+    from initializr import views
 
-    from initializr.views import bp
-
-    app.register_blueprint(bp)
+    security.init_app(app, downloads=views.downloads, exempt=views.healthz)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.downloads)
     return app

@@ -79,7 +79,10 @@ def read_tree(project):
     for path in sorted(project.rglob("*")):
         if path.is_file() and not path.is_symlink():
             executable = bool(path.stat().st_mode & stat.S_IXUSR)
-            files[path.relative_to(project).as_posix()] = (executable, path.read_bytes())
+            files[path.relative_to(project).as_posix()] = (
+                executable,
+                path.read_bytes(),
+            )
     return files
 
 

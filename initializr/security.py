@@ -1,5 +1,7 @@
 """Security headers on every response, and limits on what a request may ask."""
 
+from urllib.parse import unquote_to_bytes
+
 from flask import abort
 from flask import current_app
 from flask import request
@@ -27,8 +29,6 @@ SECURITY_HEADERS = {
 }
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
-limiter = Limiter(get_remote_address)
-
 
 def add_headers(response):
     """Add the security headers a response has not set itself (HSTS over HTTPS)."""
@@ -42,11 +42,14 @@ def add_headers(response):
 
 
 def check_query():
-    """Refuse a query too long to be answers (414), or not UTF-8 (400)."""
+    """Refuse a query too long to be answers (414), or not UTF-8 (400).
+
+    Werkzeug would read bytes that are not UTF-8 as U+FFFD, silently.
+    """
     if len(request.query_string) > current_app.config["MAX_QUERY_LENGTH"]:
         abort(414)
     try:
-        request.query_string.decode()
+        unquote_to_bytes(request.query_string).decode()
     except UnicodeDecodeError:
         abort(400, "The query string is not UTF-8.")
 
@@ -56,8 +59,11 @@ def archive_limit():
     return current_app.config["ARCHIVE_RATE_LIMIT"]
 
 
-def init_app(app):
-    """Wire the limits and headers into `app`."""
-    limiter.init_app(app)
+def init_app(app, downloads, exempt):
+    """Wire the limits and headers into `app`: the archives have a limit of their
+    own (a blueprint), the health check none; the settings give the defaults."""
+    limiter = Limiter(get_remote_address, app=app)
+    limiter.limit(archive_limit)(downloads)
+    limiter.exempt(exempt)
     app.before_request(check_query)
     app.after_request(add_headers)

@@ -152,11 +152,16 @@ class Template:
                 default=self.defaults[name],
                 help=labels.get("__prompt__", name) if labels else prompt,
                 needs=list(requirements.get(name, ())),
-                why={needed: why.get((name, needed), "") for needed in requirements.get(name, ())},
+                why={
+                    needed: why.get((name, needed), "")
+                    for needed in requirements.get(name, ())
+                },
                 max_length=lengths.get(name),
             )
             if option.kind == "choice":
-                option.choices = [(choice, labels.get(choice, choice)) for choice in value]
+                option.choices = [
+                    (choice, labels.get(choice, choice)) for choice in value
+                ]
             elif option.kind == "text":
                 option.derived = "{{" in value or "{%" in value
             options[name] = option
@@ -220,7 +225,7 @@ class Template:
         return kept(answers, [message for _, message in problems])
 
     def derive(self, name, answers):
-        """The default of option `name` rendered with `answers` (the slug from the name)."""
+        """The default of `name` rendered with `answers`: the slug from the name."""
         env = StrictEnvironment(context=self.context)
         source = self.context["cookiecutter"][name]
         return env.from_string(source).render(cookiecutter=answers)

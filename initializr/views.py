@@ -15,10 +15,10 @@ from werkzeug.datastructures import MultiDict
 
 from initializr.baking import BakeError
 from initializr.baking import BakeTimeout
-from initializr.security import archive_limit
-from initializr.security import limiter
 
 bp = Blueprint("initializr", __name__)
+# The archives: rate limited on their own (security.init_app), as each may bake.
+downloads = Blueprint("downloads", __name__)
 # Parameters of the page that are not answers.
 PAGE_PARAMETERS = ("file",)
 MEDIA_TYPES = {"zip": "application/zip", "tar.gz": "application/gzip"}
@@ -40,15 +40,18 @@ class State:
         self.given, unknown = template.read(answers)
         self.answers = template.answers(self.given)
         self.problems = [
-            (name, f"{name} is not an option of this template; the options are:"
-             f" {', '.join(template.options)}.")
+            (
+                name,
+                f"{name} is not an option of this template; the options are:"
+                f" {', '.join(template.options)}.",
+            )
             for name in unknown
         ] + template.problems(self.answers)
         self.by_option = {}
         for name, message in self.problems:
             self.by_option.setdefault(name, []).append(message)
         self.pairs = template.canonical(self.given, self.answers)
-        self.query = urlencode(self.pairs)
+        self.query = urlencode(self.pairs, safe="/")
         fixed = template.fixed(self.answers, self.problems) if self.problems else None
         self.fix = None
         if fixed is not None:
@@ -57,7 +60,7 @@ class State:
     def url(self, endpoint, external=False, **extra):
         """The URL of `endpoint` with these answers (only those not the defaults)."""
         base = url_for(endpoint, _external=external)
-        query = urlencode([*self.pairs, *extra.items()])
+        query = urlencode([*self.pairs, *extra.items()], safe="/")
         return f"{base}?{query}" if query else base
 
 
@@ -80,7 +83,11 @@ def refusal(state, status=400):
     lines = [f"ERROR: {message}" for _, message in state.problems]
     if state.fix is not None:
         lines.append(f"With each refused answer fixed or left at its default: {fix}")
-    return "\n".join(lines) + "\n", status, {"Content-Type": "text/plain; charset=utf-8"}
+    return (
+        "\n".join(lines) + "\n",
+        status,
+        {"Content-Type": "text/plain; charset=utf-8"},
+    )
 
 
 def tree(paths, statuses):
@@ -186,15 +193,13 @@ def download(kind):
     return response
 
 
-@bp.route("/starter.zip", methods=["GET", "POST"])
-@limiter.limit(archive_limit)
+@downloads.route("/starter.zip", methods=["GET", "POST"])
 def starter_zip():
     """The baked project as a zip."""
     return download("zip")
 
 
-@bp.route("/starter.tar.gz", methods=["GET", "POST"])
-@limiter.limit(archive_limit)
+@downloads.route("/starter.tar.gz", methods=["GET", "POST"])
 def starter_tar_gz():
     """The baked project as a gzipped tar."""
     return download("tar.gz")
@@ -233,14 +238,13 @@ def options_json():
         options=options,
         rules=rules,
         links={
-            kind: url_for(f"initializr.starter_{kind.replace('.', '_')}")
+            kind: url_for(f"downloads.starter_{kind.replace('.', '_')}")
             for kind in MEDIA_TYPES
         },
     )
 
 
 @bp.get("/healthz")
-@limiter.exempt
 def healthz():
     """Liveness: the process answers."""
     return {"status": "ok"}
