@@ -22,8 +22,9 @@ DEFAULTS = {
     # removed; clones of a template given as a URL live here too.
     "CACHE_DIR": os.path.join(tempfile.gettempdir(), f"initializr-{os.getuid()}"),
     "CACHE_ENTRIES": 256,
-    # Seconds a bake may take before it is killed.
-    "BAKE_TIMEOUT": 30,
+    # Seconds a bake may take before it is killed: less than gunicorn's worker
+    # timeout (30 s), so the bake is stopped and cleaned up, not the worker.
+    "BAKE_TIMEOUT": 20,
     # Answers fit in a few hundred bytes: refuse bodies and queries far beyond.
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "MAX_FORM_MEMORY_SIZE": 16 * 1024,

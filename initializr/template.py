@@ -180,6 +180,8 @@ class Template:
                 unknown.append(name)
                 continue
             value = query.getlist(name)[-1]
+            if self.options[name].derived and not value:
+                continue  # left empty in the form: computed from the other answers
             if self.options[name].kind == "boolean":
                 word = value.strip().lower()
                 value = True if word in YES else False if word in NO else value
