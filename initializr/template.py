@@ -124,6 +124,12 @@ class Template:
         self.hook = render_hook(self.repo_dir, "pre_gen_project", self.defaults)
         self.version = template_version(self.repo_dir)
         self.options = self._read_options()
+        env = StrictEnvironment(context=self.context)
+        self._derived = {
+            name: env.from_string(self.context["cookiecutter"][name])
+            for name, option in self.options.items()
+            if option.derived
+        }
 
     def _read_options(self):
         """Every question of cookiecutter.json, in its order (dependencies first)."""
@@ -191,20 +197,12 @@ class Template:
     def answers(self, given):
         """All answers for `given` ones: the others from their defaults.
 
-        Typed text is taken as typed, as at cookiecutter's prompts (it is never
-        rendered as Jinja); defaults computed from other answers (the slug from the
-        name) are rendered again with the answers given.
+        What cookiecutter's prompts give with no input, without rendering every
+        default again: typed text is taken as typed (never rendered as Jinja), and
+        defaults computed from other answers (the slug from the name) are
+        rendered with the answers given.
         """
-        context = copy.deepcopy(self.context)
-        raw = context["cookiecutter"]
-        for name, value in given.items():
-            option = self.options[name]
-            if option.kind == "boolean" and isinstance(value, bool):
-                raw[name] = value
-            elif option.kind == "choice" and value in raw[name]:
-                raw[name] = [value] + [c for c in raw[name] if c != value]
-        answers = prompt_for_config(context, no_input=True)
-        answers.update(given)
+        answers = {**self.defaults, **given}
         for name, option in self.options.items():
             if option.derived and name not in given:
                 answers[name] = self.derive(name, answers)
@@ -228,9 +226,7 @@ class Template:
 
     def derive(self, name, answers):
         """The default of `name` rendered with `answers`: the slug from the name."""
-        env = StrictEnvironment(context=self.context)
-        source = self.context["cookiecutter"][name]
-        return env.from_string(source).render(cookiecutter=answers)
+        return self._derived[name].render(cookiecutter=answers)
 
     def canonical(self, given, answers):
         """The given answers that differ from the defaults, as query pairs, in order."""
