@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -35,17 +36,27 @@ BLOCKING = {"serious", "critical"}
 OPTIONS = Template(TEMPLATE).options
 
 
+def readme_command():
+    """The command README.md's "Web initializr" section gives to start it."""
+    readme = (TEMPLATE / "README.md").read_text()
+    section = readme.split("## Web initializr", 1)[1].split("\n## ", 1)[0]
+    (command,) = re.findall(r"```bash\n(.*?)\n```", section, re.DOTALL)
+    return shlex.split(command)
+
+
 @contextlib.contextmanager
 def gunicorn(workdir, **env):
-    """The initializr as production serves it: gunicorn 'initializr:create_app()'."""
+    """The initializr started as README.md says, on a free port, with 2 workers."""
     listener = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     log = workdir / "gunicorn.log"
+    command = readme_command()
+    assert command[0] == "gunicorn", command
     with log.open("w") as out:
         process = subprocess.Popen(
             [
-                *(PYTHON, "-m", "gunicorn", "--workers", "2"),
-                *("--bind", f"fd://{listener.fileno()}", "initializr:create_app()"),
+                *(PYTHON, "-m", *command, "--workers", "2"),
+                *("--bind", f"fd://{listener.fileno()}"),
             ],
             cwd=TEMPLATE,
             # Its own runtime folder: gunicorn's control socket lives there.

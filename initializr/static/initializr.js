@@ -59,7 +59,8 @@
   let pending = null;
   async function refresh() {
     const search = query();
-    const url = search ? "?" + search : location.pathname;
+    // The page's own address, also when the form came back from a refused download.
+    const url = form.getAttribute("action") + (search ? "?" + search : "");
     history.replaceState(null, "", url);
     const preview = document.getElementById("preview");
     preview.setAttribute("aria-busy", "true");
