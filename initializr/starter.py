@@ -54,7 +54,13 @@ class Starter:
     """Answers in, archives and previews out; every bake cached by the answers."""
 
     def __init__(self, source, checkout, cache_dir, entries, timeout):
-        self.source = str(source)
+        # What pages and options.json show of the source: a URL as it is, a local
+        # folder by its name only (the server's paths are nobody's business).
+        self.source = (
+            str(source)
+            if "://" in str(source) or "@" in str(source)
+            else Path(source).name
+        )
         self.template = Template(local_template(source, checkout, cache_dir))
         self.cache = baking.Cache(Path(cache_dir) / "archives", entries)
         self.timeout = timeout
