@@ -21,8 +21,10 @@ from cookiecutter.generate import generate_files
 FORMATS = ("zip", "tar.gz")
 # A forkserver preloaded with cookiecutter: each bake is a fork of a clean,
 # single-threaded process (cheap, and safe from any thread), which can be killed.
+# The main module (gunicorn's, flask's, pytest's) is preloaded too, as
+# multiprocessing does by default, so that no bake imports it again.
 FORKSERVER = multiprocessing.get_context("forkserver")
-FORKSERVER.set_forkserver_preload(["initializr.baking"])
+FORKSERVER.set_forkserver_preload(["__main__", "initializr.baking"])
 
 
 class BakeError(Exception):
@@ -160,8 +162,8 @@ def cache_key(version, answers):
 class Cache:
     """Archives on disk, shared by the server's workers, at most `entries` bakes.
 
-    A lock file per bake makes a second worker asking for the same answers wait
-    for the first one's archives instead of baking them again. The least
+    A lock file per archive makes a second worker asking for the same answers
+    wait for the first one's archive instead of baking it again. The least
     recently used bakes are removed beyond `entries`.
     """
 
@@ -175,45 +177,38 @@ class Cache:
         return self.folder / f"{key}.{kind}"
 
     def get(self, key, kind, make):
-        """The archive `kind` (zip or tar.gz) of bake `key`, made by `make()` on a miss.
-
-        `make()` returns {"zip": bytes, "tar.gz": bytes}: both are kept.
-        """
+        """The archive `kind` of bake `key`, made by `make()` (its bytes) on a miss."""
+        path = self.path(key, kind)
         for _ in range(3):  # another worker may evict it between the two steps
-            paths = {each: self.path(key, each) for each in FORMATS}
-            if not all(path.exists() for path in paths.values()):
-                self._make(key, paths, make)
+            if not path.exists():
+                self._make(path, make)
             with contextlib.suppress(FileNotFoundError):
-                data = paths[kind].read_bytes()
-                self._touch(paths)
+                data = path.read_bytes()
+                os.utime(path)  # just used: the eviction keeps the most recent
                 return data
         raise BakeError("the cache folder keeps losing its archives")
 
-    def _make(self, key, paths, make):
-        """Bake once, even when several workers ask at the same time."""
-        with open(self.folder / f"{key}.lock", "w") as lock:
+    def _make(self, path, make):
+        """Make the archive once, even when several workers ask at the same time."""
+        with open(path.with_name(path.name + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if all(path.exists() for path in paths.values()):
+            if path.exists():
                 return
-            for kind, data in make().items():
-                partial = paths[kind].with_name(paths[kind].name + ".partial")
-                partial.write_bytes(data)
-                partial.replace(paths[kind])
-            self._evict()
-
-    def _touch(self, paths):
-        """Mark a bake as just used; the eviction keeps the most recent."""
-        for path in paths.values():
-            with contextlib.suppress(FileNotFoundError):
-                os.utime(path)
+            partial = path.with_name(path.name + ".partial")
+            partial.write_bytes(make())
+            partial.replace(path)
+        self._evict()
 
     def _evict(self):
         """Remove the least recently used bakes beyond the limit."""
-        zips = sorted(
-            self.folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True
-        )
-        for old in zips[self.entries :]:
-            key = old.name.removesuffix(".zip")
-            for name in (f"{key}.zip", f"{key}.tar.gz", f"{key}.lock"):
+        used = {}
+        for path in self.folder.glob("*.*"):
+            key = path.name.partition(".")[0]
+            if path.suffix in (".lock", ".partial"):
+                continue  # not an archive: says nothing of when it was used
+            with contextlib.suppress(FileNotFoundError):
+                used[key] = max(used.get(key, 0), path.stat().st_mtime)
+        for key in sorted(used, key=used.get, reverse=True)[self.entries :]:
+            for path in self.folder.glob(f"{key}.*"):
                 with contextlib.suppress(FileNotFoundError):
-                    (self.folder / name).unlink()
+                    path.unlink()

@@ -65,17 +65,24 @@ class Starter:
         self.cache = baking.Cache(Path(cache_dir) / "archives", entries)
         self.timeout = timeout
         self.mtime = commit_time(self.template.repo_dir)
+        # The template's Jinja extensions, loaded once in the process bakes fork from.
+        extensions = self.template.context["cookiecutter"].get("_extensions", [])
+        baking.FORKSERVER.set_forkserver_preload(
+            ["__main__", "initializr.baking"]
+            + [name.partition(".")[0] for name in extensions]
+        )
         # The files of recent bakes, for previews (per worker; archives are shared).
         self.files = functools.lru_cache(maxsize=32)(self._files)
 
-    def _make(self, answers):
-        """Bake `answers` into both archives."""
+    def _make_zip(self, answers):
+        """Bake `answers` into a zip: the archive every other is made from."""
         files = baking.bake(self.template.repo_dir, answers, self.timeout)
-        root = answers["project_slug"]
-        return {
-            "zip": baking.make_zip(root, files, self.mtime),
-            "tar.gz": baking.make_tar_gz(root, files, self.mtime),
-        }
+        return baking.make_zip(answers["project_slug"], files, self.mtime)
+
+    def _make_tar_gz(self, answers):
+        """The zip's files as a gzipped tar (no second bake)."""
+        files = baking.read_zip(self.archive(answers, "zip"))
+        return baking.make_tar_gz(answers["project_slug"], files, self.mtime)
 
     def key(self, answers):
         """The cache key of `answers`, also the archives' ETag."""
@@ -83,11 +90,11 @@ class Starter:
 
     def archive(self, answers, kind):
         """The archive `kind` ("zip" or "tar.gz") of answers the hook accepts."""
-        return self.cache.get(self.key(answers), kind, lambda: self._make(answers))
+        make = self._make_zip if kind == "zip" else self._make_tar_gz
+        return self.cache.get(self.key(answers), kind, lambda: make(answers))
 
     def _files(self, key, frozen):
-        answers = dict(frozen)
-        return baking.read_zip(self.cache.get(key, "zip", lambda: self._make(answers)))
+        return baking.read_zip(self.archive(dict(frozen), "zip"))
 
     def project(self, answers):
         """{path: (executable, bytes)} of the project baked from `answers`."""
