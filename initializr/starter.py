@@ -2,10 +2,13 @@
 
 import fcntl
 import functools
+import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
+from cookiecutter.config import BUILTIN_ABBREVIATIONS
 from cookiecutter.repository import determine_repo_dir
 
 from initializr import baking
@@ -13,10 +16,23 @@ from initializr.template import Template
 from initializr.template import template_files
 
 
-def local_template(source, checkout, cache_dir):
-    """A local folder for `source`: a path as it is, a git URL cloned once.
+def running(pid):
+    """Whether process `pid` still runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
-    Several workers may start at once: a lock lets one clone while the others wait.
+
+def local_template(source, checkout, cache_dir):
+    """A local folder for `source`: a path as it is, a repository cloned.
+
+    Each process clones into a folder of its own (a restart gets the fork's
+    latest commit; no worker deletes a clone another one bakes from), and
+    removes the clones of processes that are gone.
     """
     if Path(source).is_dir():
         return Path(source)
@@ -24,10 +40,16 @@ def local_template(source, checkout, cache_dir):
     clones.mkdir(parents=True, exist_ok=True)
     with open(clones / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        for old in clones.iterdir():
+            if old.is_dir() and old.name.isdigit() and not running(int(old.name)):
+                shutil.rmtree(old, ignore_errors=True)
+        mine = clones / str(os.getpid())
+        shutil.rmtree(mine, ignore_errors=True)
+        mine.mkdir()
         repo_dir, _ = determine_repo_dir(
             template=source,
-            abbreviations={},
-            clone_to_dir=str(clones),
+            abbreviations=BUILTIN_ABBREVIATIONS,  # gh:you/fork, as cookiecutter reads
+            clone_to_dir=str(mine),
             checkout=checkout,
             no_input=True,
         )

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import tarfile
 import time
 import zipfile
@@ -223,6 +224,51 @@ def test_a_failed_bake_reports_the_hooks_output(tmp_path):
     template = slow_template(tmp_path / "template", hook)
     with pytest.raises(baking.BakeError, match="no thanks"):
         baking.bake(template, {"project_slug": "slow"}, timeout=60)
+
+
+def tiny_template(folder):
+    """A fork in miniature: two questions, one file, no hooks, in a git repository."""
+    (folder / "{{cookiecutter.project_slug}}").mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(
+        json.dumps(
+            {
+                "project_slug": "tiny",
+                "use_extra": False,
+                "__prompts__": {"use_extra": "Add the extra file?"},
+            }
+        )
+    )
+    readme = "# {{ cookiecutter.project_slug }} {{ cookiecutter.use_extra }}\n"
+    (folder / "{{cookiecutter.project_slug}}" / "README.md").write_text(readme)
+    for command in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "t"],
+    ):
+        subprocess.run(["git", "-C", str(folder), *command], check=True)
+    return folder
+
+
+@pytest.mark.parametrize("as_url", [False, True], ids=["path", "git-url"])
+def test_a_team_serves_its_own_template(tmp_path, as_url):
+    folder = tiny_template(tmp_path / "fork")
+    app = create_app(
+        {
+            "TESTING": True,
+            "TEMPLATE": f"git+file://{folder}" if as_url else str(folder),
+            "CACHE_DIR": str(tmp_path / "cache"),
+        }
+    )
+    client = app.test_client()
+    meta = client.get("/options.json").get_json()
+    assert [o["name"] for o in meta["options"]] == ["project_slug", "use_extra"]
+    assert meta["options"][1]["help"] == "Add the extra file?"
+    head = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
+    assert meta["template"]["version"] == head.stdout.strip()
+    files = unzip(client.get("/starter.zip?use_extra=yes").data)
+    assert files == {"tiny/README.md": (False, b"# tiny True\n")}
 
 
 # curl-style: the archive, the metadata, each refusal.
