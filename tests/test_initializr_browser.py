@@ -174,6 +174,13 @@ def test_choose_preview_open_a_file_and_download(browser, site, tmp_path):
     assert download.value.suggested_filename == "my_flask_app.zip"
     archive = tmp_path / "my_flask_app.zip"
     download.value.save_as(archive)
+
+    # A name typed: the link follows as you type, the preview when you move on.
+    name = page.get_by_label(OPTIONS["project_name"].help, exact=True)
+    name.fill("Pet Shop")
+    expect(page).to_have_url(re.compile(r"\?project_name=Pet\+Shop&"))
+    name.press("Tab")
+    expect(tree.locator(".root")).to_have_text("pet_shop/")
     assert tab.close() == []
 
     project = check_project(archive, tmp_path / "unpacked")

@@ -56,11 +56,15 @@
     return params.toString();
   }
 
+  // The page's own address, also when the form came back from a refused download.
+  function address() {
+    const search = query();
+    return form.getAttribute("action") + (search ? "?" + search : "");
+  }
+
   let pending = null;
   async function refresh() {
-    const search = query();
-    // The page's own address, also when the form came back from a refused download.
-    const url = form.getAttribute("action") + (search ? "?" + search : "");
+    const url = address();
     history.replaceState(null, "", url);
     const preview = document.getElementById("preview");
     preview.setAttribute("aria-busy", "true");
@@ -91,15 +95,13 @@
     }
   }
 
-  let timer = null;
+  // A click or a finished text field bakes a new preview; typing only keeps
+  // the address in step (a bake per keystroke would cost the server dearly).
   form.addEventListener("change", (event) => {
     if (event.target.type === "checkbox") applyRules(event.target.name);
-    clearTimeout(timer);
     refresh();
   });
   form.addEventListener("input", (event) => {
-    if (event.target.type !== "text") return;
-    clearTimeout(timer);
-    timer = setTimeout(refresh, 400);
+    if (event.target.type === "text") history.replaceState(null, "", address());
   });
 })();
