@@ -36,17 +36,13 @@ def valid_answer_sets(template):
 
 def pairwise(sets):
     """A few sets that hold every pair of (option, value) the sets hold, greedily."""
-
-    def pairs(answers):
-        items = sorted(answers.items())
-        return set(itertools.combinations(items, 2))
-
-    uncovered = set().union(*(pairs(s) for s in sets))
+    pairs = [set(itertools.combinations(sorted(s.items()), 2)) for s in sets]
+    uncovered = set().union(*pairs)
     chosen = []
     while uncovered:
-        best = max(sets, key=lambda s: len(pairs(s) & uncovered))
-        chosen.append(best)
-        uncovered -= pairs(best)
+        best = max(range(len(sets)), key=lambda i: len(pairs[i] & uncovered))
+        chosen.append(sets[best])
+        uncovered -= pairs[best]
     return chosen
 
 
