@@ -7,7 +7,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bake_time.py", "serving.py", "import_time.py", "test_time.py"]
+SCRIPTS = [
+    "bake_time.py",
+    "serving.py",
+    "import_time.py",
+    "test_time.py",
+    "initializr.py",
+]
 
 
 def main():

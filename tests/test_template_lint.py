@@ -1,4 +1,4 @@
-"""The template's own Python (hooks, extensions, tests, scripts...) is ruff clean."""
+"""The template's own Python (hooks, extensions, tests, scripts, initializr) is ruff clean."""
 
 import re
 import shutil
@@ -9,7 +9,14 @@ from tests.conftest import TEMPLATE
 from tests.conftest import require
 from tests.conftest import run
 
-OWN_CODE = ["hooks", "local_extensions.py", "tests", "benchmarks", "scripts"]
+OWN_CODE = [
+    "hooks",
+    "local_extensions.py",
+    "tests",
+    "benchmarks",
+    "scripts",
+    "initializr",
+]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=str)
