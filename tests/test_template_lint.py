@@ -1,4 +1,4 @@
-"""The template's own Python (hooks, extensions, tests, scripts, initializr) is ruff clean."""
+"""The template's own Python, the initializr's included, is ruff clean."""
 
 import re
 import shutil
