@@ -9,6 +9,7 @@ from typing import Any
 
 from alembic import context
 from alembic.script import ScriptDirectory
+from alembic.script.revision import MultipleHeads
 from alembic.util import CommandError
 from flask import current_app
 from sqlalchemy import Connection, text
@@ -90,26 +91,22 @@ def check_revisions_in_place() -> None:
             f"{len(stranded)} revision(s) of your own are still in"
             f" {relative(old, root)}/, where projects made before 2026-11-30 kept"
             f" them; migrations now live in {relative(versions, root)}/. Move them:"
-            f"\n{moves}\n  git rm -r -q {relative(old.parent, root)}\n"
+            f"\n{moves}\n  rm -r {relative(old.parent, root)}\n"
             f"then run `{MERGE_HEADS}` and `flask db upgrade` (see CHANGELOG.md"
             " of the template, 2026-12-07)."
         )
-    heads = ScriptDirectory.from_config(config).get_heads()
-    if len(heads) > 1 and destination() == "head":
+    try:
+        context.get_revision_argument()  # resolves "head" for upgrade, downgrade
+    except KeyError:  # `flask db check`, `migrate` and others name no revision
+        pass
+    except MultipleHeads:
+        heads = ScriptDirectory.from_config(config).get_heads()
         raise CommandError(
             f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}):"
             " the template's new revisions and your own both follow the same one."
             " Join them with one merge revision, then upgrade:\n"
             f"  {MERGE_HEADS}\n  flask db upgrade"
-        )
-
-
-def destination() -> Any:
-    """The revision that `flask db upgrade` or `downgrade` goes to; None for others."""
-    try:
-        return context.get_revision_argument()
-    except KeyError:  # `flask db check` and `migrate` name no destination
-        return None
+        ) from None
 
 
 def relative(path: Path, root: Path) -> str:
