@@ -128,6 +128,7 @@ PASSWORD = "correct horse battery staple"
 SECRET_KEY = "a-secret-key-long-enough-for-production-" + "0" * 32
 OWN_COLUMN = """    password_hash: Mapped[str] = mapped_column(String(255))
 """
+NICKNAME = "    nickname: Mapped[str | None] = mapped_column(String(40))\n"
 ADD_OPTIONS = {"use_api": True, "use_celery": True, "use_mail": True}
 ADD_ROWS = f"""
 from sqlalchemy import create_engine, text
@@ -151,7 +152,8 @@ from my_flask_app.extensions import db
 app = create_app({{"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}})
 with app.app_context():
     rows = db.session.execute(text(
-        "SELECT u.nickname, m.body FROM users u JOIN messages m ON m.author = u.nickname"
+        "SELECT u.nickname, m.body FROM users u"
+        " JOIN messages m ON m.author = u.nickname"
     )).all()
     assert [tuple(row) for row in rows] == [("Ann", "Kept across updates")], rows
 client = app.test_client()
@@ -177,9 +179,13 @@ class Project:
         self.path = path
         self.env = {"DATABASE_URL": database_url, "FLASK_SECRET_KEY": SECRET_KEY}
 
+    def attempt(self, *command):
+        """Run a command in the project; return the completed process."""
+        return run(list(command), cwd=self.path, **self.env, **GIT_IDENTITY)
+
     def run(self, *command):
         """Run a command in the project; fail the test if it fails."""
-        done = run(list(command), cwd=self.path, **self.env, **GIT_IDENTITY)
+        done = self.attempt(*command)
         assert done.returncode == 0, (command, done.stdout[-3000:], done.stderr[-3000:])
         return done.stdout + done.stderr
 
@@ -208,7 +214,7 @@ class Project:
         self.edit(
             "my_flask_app/models.py",
             OWN_COLUMN,
-            OWN_COLUMN + "    nickname: Mapped[str | None] = mapped_column(String(40))\n",
+            OWN_COLUMN + NICKNAME,
         )
         self.flask("db", "migrate", "-m", "Add users.nickname")
         self.flask("db", "upgrade")
@@ -232,18 +238,20 @@ class Project:
             *args,
         )
         assert not list(self.path.rglob("*.rej"))
-        markers = run(["git", "grep", "-l", "-e", "^<<<<<<< ", "-e", "^>>>>>>> "], cwd=self.path)
+        conflict = ["-e", "^<<<<<<< ", "-e", "^>>>>>>> "]
+        markers = run(["git", "grep", "-l", *conflict], self.path)
         assert markers.stdout == "", markers.stdout
         assert "nickname" in (self.path / "my_flask_app/models.py").read_text()
-        assert "Our own page edit" in (
-            self.path / "my_flask_app/templates/main/index.html"
-        ).read_text()
+        assert (
+            "Our own page edit"
+            in (self.path / "my_flask_app/templates/main/index.html").read_text()
+        )
 
     def migrate_as_documented(self):
         """README, "Keeping up with the template": join two heads, upgrade, check."""
         heads = self.flask("db", "heads")
         assert heads.count("(head)") == 2, heads  # the template's and the user's
-        refused = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=self.path, **self.env)
+        refused = self.attempt(PYTHON, "-m", "flask", "db", "upgrade")
         assert refused.returncode != 0
         assert "flask db merge heads" in refused.stdout + refused.stderr
         self.flask("db", "merge", "heads", "-m", "Merge the template revisions")
@@ -321,7 +329,7 @@ def test_a_project_of_the_first_public_commit_catches_up(tmp_path, databases):
     project.commit("cruft update")
     # The user's revision stayed where that template kept migrations: the
     # upgrade refuses and says exactly what to move (CHANGELOG.md, 2026-12-07).
-    refused = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project.path, **project.env)
+    refused = project.attempt(PYTHON, "-m", "flask", "db", "upgrade")
     assert refused.returncode != 0
     moves = [
         line.split()
