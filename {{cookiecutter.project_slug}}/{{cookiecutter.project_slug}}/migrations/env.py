@@ -99,7 +99,9 @@ def check_revisions_in_place() -> None:
         context.get_revision_argument()  # resolves "head" for upgrade, downgrade
     except KeyError:  # `flask db check`, `migrate` and others name no revision
         pass
-    except MultipleHeads:
+    except CommandError as error:
+        if not isinstance(error.__cause__, MultipleHeads):
+            raise
         heads = ScriptDirectory.from_config(config).get_heads()
         raise CommandError(
             f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}):"
