@@ -125,7 +125,7 @@ def test_cruft_create_check_update_round_trip(tmp_path, template_repo, answers):
 # The update goes to this repository's HEAD commit: commit before running these.
 FIRST_PUBLIC_COMMIT = "fabedb2"  # 2026-11-22: migrations/ at the top level
 PASSWORD = "correct horse battery staple"
-SECRET_KEY = "a-secret-key-long-enough-for-production-" + "0" * 32
+SECRET_KEY = "a3652118c1f87a3ac1d821e32a35bd906a200fc577cc1081a47900367898d906"
 OWN_COLUMN = """    password_hash: Mapped[str] = mapped_column(String(255))
 """
 NICKNAME = "    nickname: Mapped[str | None] = mapped_column(String(40))\n"
