@@ -149,7 +149,13 @@ CHECK_ROWS_AND_SIGN_IN = f"""
 from sqlalchemy import text
 from my_flask_app import create_app
 from my_flask_app.extensions import db
-app = create_app({{"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}})
+import os
+app = create_app({{
+    "SECRET_KEY": os.environ["FLASK_SECRET_KEY"],
+    "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+}})
 with app.app_context():
     rows = db.session.execute(text(
         "SELECT u.nickname, m.body FROM users u"
