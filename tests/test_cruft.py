@@ -272,8 +272,11 @@ class Project:
         fresh = Project(self.path, fresh_database_url)
         fresh.flask("db", "upgrade")
         assert "No new upgrade operations detected" in fresh.flask("db", "check")
+        # Two workers on SQLite (a file per test); one on a server's database,
+        # which the project's tests share.
+        workers = "0" if test_database_url else "2"
         tests = run(
-            [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2"],
+            [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers],
             cwd=self.path,
             TEST_DATABASE_URL=test_database_url,
         )
