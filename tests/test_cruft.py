@@ -129,6 +129,14 @@ SECRET_KEY = "a3652118c1f87a3ac1d821e32a35bd906a200fc577cc1081a47900367898d906"
 OWN_COLUMN = """    password_hash: Mapped[str] = mapped_column(String(255))
 """
 NICKNAME = "    nickname: Mapped[str | None] = mapped_column(String(40))\n"
+# The project's test modules about its schema, rows and sign-in.
+SERVER_MODULES = (
+    "tests/test_migrations.py",
+    "tests/test_models.py",
+    "tests/test_auth.py",
+    "tests/test_api.py",
+    "tests/test_mail.py",
+)
 ADD_OPTIONS = {"use_api": True, "use_celery": True, "use_mail": True}
 ADD_ROWS = f"""
 from sqlalchemy import create_engine, text
@@ -272,11 +280,16 @@ class Project:
         fresh = Project(self.path, fresh_database_url)
         fresh.flask("db", "upgrade")
         assert "No new upgrade operations detected" in fresh.flask("db", "check")
-        # Two workers on SQLite (a file per test); one on a server's database,
-        # which the project's tests share.
-        workers = "0" if test_database_url else "2"
+        # On SQLite the whole suite, in two workers (a file per test). On a server
+        # the project's tests share one database, so one worker, and only the
+        # modules that use it: tests/test_databases.py runs every module of fresh
+        # bakes of the same answers on PostgreSQL already.
+        selection = ["-n", "2"]
+        if test_database_url:
+            modules = [m for m in SERVER_MODULES if (self.path / m).exists()]
+            selection = ["-n", "0", *modules]
         tests = run(
-            [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers],
+            [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection],
             cwd=self.path,
             TEST_DATABASE_URL=test_database_url,
         )
