@@ -377,3 +377,43 @@ def test_options_added_to_a_project_later(tmp_path, databases):
     project.commit("Add the API, Celery and mail")
     project.migrate_as_documented()
     project.check_everything(fresh_url, tests_url)
+
+
+API_ROWS = """
+import os
+from sqlalchemy import create_engine, text
+with create_engine(os.environ["DATABASE_URL"]).begin() as connection:
+    connection.execute(text(
+        "INSERT INTO users (email, password_hash, created_at, api_token_hash)"
+        " VALUES ('ann@example.com', 'x', CURRENT_TIMESTAMP, 'old-token')"
+    ))
+    connection.execute(text(
+        "INSERT INTO notes (title, body, created_at, updated_at)"
+        " VALUES ('Kept', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    ))
+"""
+API_ROWS_KEPT = """
+import os
+from sqlalchemy import create_engine, text
+with create_engine(os.environ["DATABASE_URL"]).connect() as connection:
+    rows = connection.execute(text(
+        "SELECT n.title, u.email FROM notes n JOIN users u ON u.id = n.owner_id"
+    )).all()
+assert [tuple(row) for row in rows] == [("Kept", "ann@example.com")], rows
+"""
+
+
+def test_an_api_project_of_the_first_public_commit_keeps_its_notes(tmp_path, databases):
+    # Notes had no owner then, and a user one token in users.api_token_hash:
+    # the "api" branch gives each note the first user and drops the old column.
+    require(shutil.which("cruft"), "cruft is not installed (pip install cruft)")
+    project_url = databases[0]
+    project = cruft_create(
+        tmp_path, project_url, "--checkout", FIRST_PUBLIC_COMMIT, use_api=True
+    )
+    project.flask("db", "upgrade")
+    project.python(API_ROWS)
+    project.update()
+    project.flask("db", "upgrade")
+    assert "No new upgrade operations detected" in project.flask("db", "check")
+    project.python(API_ROWS_KEPT)
