@@ -103,6 +103,7 @@ def readyz() -> dict[str, str] | tuple[dict[str, str], int]:
     time an app sees the database at the newest revision, it also checks that
     every table and column of the models is there.
     """
+    applied: frozenset[str] = frozenset()
     try:
         applied = frozenset(db.session.scalars(select(VERSION_TABLE.c.version_num)))
         behind = pending(applied)
