@@ -52,6 +52,8 @@ MANIFEST = {
         "{slug}/templates/auth/reset_request.html",
         "{slug}/templates/auth/reset_password.html",
         "tests/test_mail.py",
+        "{slug}/migrations/versions/mail_0001_email_confirmed_at.py",
+        "{slug}/migrations/versions/0003_merge_api_mail.py",
     ],
     "use_wtf": [
         "{slug}/main/forms.py",
@@ -70,7 +72,12 @@ MANIFEST = {
         ".devcontainer",
     ],
     "use_debugtoolbar": ["tests/test_debugtoolbar.py"],
-    "use_api": ["{slug}/api", "tests/test_api.py"],
+    "use_api": [
+        "{slug}/api",
+        "tests/test_api.py",
+        "{slug}/migrations/versions/api_0001_notes.py",
+        "{slug}/migrations/versions/0003_merge_api_mail.py",
+    ],
     "use_celery": [
         "{slug}/tasks.py",
         "tests/test_tasks.py",
@@ -78,7 +85,7 @@ MANIFEST = {
     ],
     "use_kubernetes": ["deploy"],
     "ci": {
-        "github": [".github"],
+        "github": [".github", ".github/workflows/template-update.yml"],
         "gitlab": [".gitlab-ci.yml", "renovate.json"],
     },
 }

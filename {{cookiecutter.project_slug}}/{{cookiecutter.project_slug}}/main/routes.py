@@ -1,8 +1,15 @@
 """Views of the main blueprint."""
+{%- if cookiecutter.use_migrate %}
+
+from weakref import WeakKeyDictionary
+{%- endif %}
 
 from flask import (
     Blueprint,
-{%- if cookiecutter.use_wtf and not cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_migrate %}
+    Flask,
+{%- endif %}
+{%- if (cookiecutter.use_wtf and not cookiecutter.use_sqlalchemy) or cookiecutter.use_migrate %}
     current_app,
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
@@ -32,7 +39,7 @@ from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
 {%- endif %}
 {%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE, pending
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE, missing, pending
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.models import Message
@@ -92,10 +99,13 @@ def readyz() -> dict[str, str] | tuple[dict[str, str], int]:
     """Readiness probe: 200 when the database answers with every migration applied.
 
     One small query per call: the revision the database is at, compared with the
-    newest migration of this code (read from migrations/versions once).
+    newest migration of this code (read from migrations/versions once). The first
+    time an app sees the database at the newest revision, it also checks that
+    every table and column of the models is there.
     """
+    applied: frozenset[str] = frozenset()
     try:
-        applied = db.session.scalars(select(VERSION_TABLE.c.version_num))
+        applied = frozenset(db.session.scalars(select(VERSION_TABLE.c.version_num)))
         behind = pending(applied)
     except SQLAlchemyError:
         db.session.rollback()
@@ -104,7 +114,30 @@ def readyz() -> dict[str, str] | tuple[dict[str, str], int]:
         behind = True  # no alembic_version table: no migration has run yet
     if behind:
         return {"status": "unavailable", "database": "migrations pending"}, 503
+    if not schema_complete(applied):
+        return {"status": "unavailable", "database": "schema differs from models"}, 503
     return {"status": "ready", "database": "up"}
+
+
+# The revisions at which each app found every table and column of its models.
+checked_revisions: WeakKeyDictionary[Flask, frozenset[str]] = WeakKeyDictionary()
+
+
+def schema_complete(applied: frozenset[str]) -> bool:
+    """True when the database holds what the models need; checked once per revision."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if checked_revisions.get(app) == applied:
+        return True
+    gaps = missing(db.session.connection(), db.metadata)
+    if gaps:
+        current_app.logger.error(
+            "The database is at the newest revision but lacks %s: run"
+            " `flask db check` and see the template's CHANGELOG.md",
+            ", ".join(gaps),
+        )
+        return False
+    checked_revisions[app] = applied
+    return True
 
 
 def database_answers() -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import Column, Connection, MetaData, String, Table, inspect
 
 # Where Flask-Migrate finds alembic.ini, env.py and versions/.
 DIRECTORY = str(Path(__file__).resolve().parent)
@@ -38,3 +38,21 @@ def pending(applied: Iterable[str]) -> bool:
     known, heads = revisions()
     revisions_applied = set(applied)
     return revisions_applied != heads and revisions_applied <= known
+
+
+def missing(connection: Connection, metadata: MetaData) -> list[str]:
+    """The tables and columns of `metadata` that the database lacks, by name.
+
+    A database can be at the newest revision and still lack them: a revision
+    that was edited after this database ran it (as 0001 once was) adds nothing.
+    """
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
+    gaps = []
+    for table in metadata.sorted_tables:
+        if table.name not in tables:
+            gaps.append(table.name)
+            continue
+        columns = {column["name"] for column in inspector.get_columns(table.name)}
+        gaps += [f"{table.name}.{c.name}" for c in table.c if c.name not in columns]
+    return gaps

@@ -4,9 +4,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.config import fileConfig
+from pathlib import Path
 from typing import Any
 
 from alembic import context
+from alembic.script import ScriptDirectory
+from alembic.script.revision import MultipleHeads
+from alembic.util import CommandError
 from flask import current_app
 from sqlalchemy import Connection, text
 
@@ -61,6 +65,57 @@ def migration_lock(connection: Connection) -> Iterator[None]:
         connection.commit()
 
 
+MERGE_HEADS = "flask db merge heads -m 'Merge the template revisions'"
+
+
+def check_revisions_in_place() -> None:
+    """Stop, saying what to do, where the revisions cannot all be followed.
+
+    Projects made before 2026-11-30 kept their migrations in a top-level
+    migrations/ folder; a revision of the user's own left there after the update
+    is unknown here. Two heads (the template's new revisions beside the user's
+    own) need one merge revision before `flask db upgrade` knows where to go.
+    """
+    versions = Path(config.get_main_option("script_location", ".")) / "versions"
+    root = Path.cwd()
+    old = Path(current_app.root_path).parent / "migrations" / "versions"
+    stranded = sorted(
+        path.name for path in old.glob("*.py") if path.name != "0001_initial_tables.py"
+    )
+    if stranded:
+        moves = "\n".join(
+            f"  git mv {relative(old / name, root)} {relative(versions, root)}/"
+            for name in stranded
+        )
+        raise CommandError(
+            f"{len(stranded)} revision(s) of your own are still in"
+            f" {relative(old, root)}/, where projects made before 2026-11-30 kept"
+            f" them; migrations now live in {relative(versions, root)}/. Move them:"
+            f"\n{moves}\n  rm -r {relative(old.parent, root)}\n"
+            f"then run `{MERGE_HEADS}` and `flask db upgrade` (see CHANGELOG.md"
+            " of the template, 2026-12-07)."
+        )
+    try:
+        context.get_revision_argument()  # resolves "head" for upgrade, downgrade
+    except KeyError:  # `flask db check`, `migrate` and others name no revision
+        pass
+    except CommandError as error:
+        if not isinstance(error.__cause__, MultipleHeads):
+            raise
+        heads = ScriptDirectory.from_config(config).get_heads()
+        raise CommandError(
+            f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}):"
+            " the template's new revisions and your own both follow the same one."
+            " Join them with one merge revision, then upgrade:\n"
+            f"  {MERGE_HEADS}\n  flask db upgrade"
+        ) from None
+
+
+def relative(path: Path, root: Path) -> str:
+    """`path` as the user would type it from `root`, where it lies inside."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def run_migrations_offline() -> None:
     """Print the migrations' SQL instead of running it: `flask db upgrade --sql`."""
     context.configure(
@@ -97,6 +152,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
 
 
+check_revisions_in_place()
 if context.is_offline_mode():
     run_migrations_offline()
 else:
