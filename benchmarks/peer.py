@@ -8,7 +8,8 @@ ones) and served on the same number of gunicorn sync workers:
   own gunicorn.conf.py (workers from WEB_CONCURRENCY), FLASK_SECRET_KEY, a SQLite
   DATABASE_URL migrated with `flask db upgrade` and holding ten messages, and the
   rate-limit store that production needs with several workers
-  (FLASK_RATELIMIT_STORAGE_URI, Redis by default here);
+  (FLASK_RATELIMIT_STORAGE_URI, Redis by default here), in a virtual environment
+  of its own made from the bake's requirements.lock (plus Redis's client);
 - the peer as its docs say: its Procfile's command (`gunicorn
   my_flask_app.app:create_app() -w N`), FLASK_ENV=production, FLASK_DEBUG=0,
   DATABASE_URL, SECRET_KEY and SEND_FILE_MAX_AGE_DEFAULT set, `flask db init`,
@@ -122,8 +123,38 @@ def peer_env(root, venv):
     return env
 
 
+def install(venv, requirements, *packages):
+    """A virtual environment at `venv` (kept if it exists) with `requirements`."""
+    run = {"check": True, "capture_output": True}
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], **run)
+        pip = [python, "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, "-r", requirements], **run)
+        if packages:
+            subprocess.run([*pip, *packages], **run)
+    return python
+
+
+def prepare_ours(root, venv, storage):
+    """Bake, migrate and seed ours, install its lock; return (project, env, python).
+
+    The server runs in a virtual environment made from the bake's own
+    requirements.lock, as its Dockerfile installs it, plus Redis's client when the
+    limits are counted in Redis (the README: "with its client package installed").
+    """
+    (root / "ours").mkdir()
+    project, env, _ = prepare(root / "ours")
+    env["FLASK_RATELIMIT_STORAGE_URI"] = storage
+    # The bake's own code from its folder, as `gunicorn` started there imports it.
+    env["PYTHONPATH"] = str(project)
+    extra = ["redis"] if storage.startswith("redis") else []
+    python = install(venv, project / "requirements.lock", *extra)
+    return project, env, python
+
+
 def prepare_peer(root, checkout, venv, npm_build):
-    """Bake the peer, install it, build its assets, migrate; return (project, env)."""
+    """Bake the peer, install it, build its assets, migrate; (project, env, python)."""
     run = {"check": True, "capture_output": True}
     answers = [f"{key}={value}" for key, value in PEER_ANSWERS.items()]
     subprocess.run(
@@ -140,39 +171,27 @@ def prepare_peer(root, checkout, venv, npm_build):
         **run,
     )
     project = root / "peer" / PEER_ANSWERS["app_name"]
-    if not (venv / "bin" / "python").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], **run)
-        subprocess.run(
-            [
-                venv / "bin" / "python",
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "-r",
-                project / "requirements" / "prod.txt",
-            ],
-            **run,
-        )
+    python = install(venv, project / "requirements" / "prod.txt")
     env = peer_env(root, venv)
     if npm_build:
         subprocess.run(["npm", "install"], cwd=project, env=env, **run)
         subprocess.run(["npm", "run", "build"], cwd=project, env=env, **run)
     for step in ("init", "migrate", "upgrade"):
         subprocess.run(["flask", "db", step], cwd=project, env=env, **run)
-    return project, env
+    return project, env, python
 
 
-def make_servers(ours, peer, workers, python):
+def make_servers(ours, peer, workers):
     """One Gunicorn per side, as each side's docs start it for production."""
-    project, env = ours
+    project, env, python = ours
     ours_server = Gunicorn(
         None,  # the config's wsgi_app: plain `gunicorn` in the project folder
         project,
         {**env, "WEB_CONCURRENCY": str(workers)},
         project / "gunicorn.conf.py",
+        python=python,
     )
-    project, env = peer
+    project, env, python = peer
     peer_server = Gunicorn(
         f"{PEER_ANSWERS['app_name']}.app:create_app()",
         project,
@@ -399,15 +418,14 @@ def measure(args):
     load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     with workdir() as tmp:
         root = Path(tmp)
-        (root / "ours").mkdir()
-        project, env, _ = prepare(root / "ours")
-        env["FLASK_RATELIMIT_STORAGE_URI"] = args.ratelimit_storage
-        venv = args.peer_venv or root / "peer-venv"
-        peer = prepare_peer(root, args.peer, venv, args.npm_build)
-        ours = (project, env)
-        python = venv / "bin" / "python"
-        starts = cold_starts(make_servers(ours, peer, 1, python), args.cold_rounds)
-        figures = loaded(make_servers(ours, peer, args.workers, python), args)
+        ours = prepare_ours(
+            root, args.ours_venv or root / "ours-venv", args.ratelimit_storage
+        )
+        peer = prepare_peer(
+            root, args.peer, args.peer_venv or root / "peer-venv", args.npm_build
+        )
+        starts = cold_starts(make_servers(ours, peer, 1), args.cold_rounds)
+        figures = loaded(make_servers(ours, peer, args.workers), args)
     figures["starts"] = starts
     figures["meta"] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -435,6 +453,11 @@ def main():
         type=Path,
         help="the peer's virtual environment: made there and kept"
         " if missing, reused if present (default: a fresh one)",
+    )
+    parser.add_argument(
+        "--ours-venv",
+        type=Path,
+        help="ours likewise, from the bake's requirements.lock",
     )
     parser.add_argument(
         "--no-npm-build",
