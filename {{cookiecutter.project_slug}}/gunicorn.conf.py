@@ -64,9 +64,9 @@ keepalive = 5
 # cannot grow forever. The jitter spreads restarts so workers do not all
 # restart at the same moment. Each replacement costs a fork and a slow first
 # request or two (the new worker compiles its templates again), so it should
-# be rare: at 1,000 requests a busy worker was replaced every second or two and
-# lost a fifth of its throughput; at 20,000 a worker serving 100 requests a
-# second is replaced every few minutes.
+# be rare: at 1,000 requests a busy worker was replaced every second or two,
+# which cost 16 to 32% of throughput; at 20,000 a worker serving 100 requests
+# a second is replaced every few minutes.
 max_requests = 20000
 max_requests_jitter = 2000
 
