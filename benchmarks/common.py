@@ -64,26 +64,27 @@ def app_env(project, **extra):
 class Gunicorn:
     """A gunicorn server on loopback, started and stopped around a measurement.
 
-    `config` is the gunicorn.conf.py to read, `app` the app given on the command
-    line (a positional app wins over the config's `wsgi_app`). Only the address is
-    set on the command line, plus `extra` flags where a measurement says so.
-    The access log (the config's "-", standard output) goes to /dev/null and the
-    error log to a file, so neither can fill a pipe and stall the server.
+    `config` is the gunicorn.conf.py to read (None: gunicorn's own defaults), `app`
+    the app given on the command line (a positional app wins over the config's
+    `wsgi_app`; None serves the config's). Only the address is set on the command
+    line, plus `extra` flags where a measurement says so. `python` runs gunicorn
+    (another project's virtual environment). The access log (the config's "-",
+    standard output) goes to /dev/null and the error log to a file, so neither
+    can fill a pipe and stall the server.
     """
 
-    def __init__(self, app, cwd, env, config, extra=()):
+    def __init__(self, app, cwd, env, config, extra=(), python=sys.executable):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = [
-            sys.executable,
+            str(python),
             "-m",
             "gunicorn",
-            "--config",
-            str(config),
+            *(["--config", str(config)] if config else []),
             "--bind",
             f"127.0.0.1:{self.port}",
             *extra,
-            app,
+            *([app] if app else []),
         ]
         self.cwd, self.process = cwd, None
         # Each server its own runtime folder: gunicorn's control socket lives there.
@@ -161,26 +162,56 @@ def load(url, seconds, connections=16, threads=2):
     Socket errors (a connection reset while a worker is replaced) and answers
     other than 2xx are counted, to be reported beside the figures.
     """
-    wrk = shutil.which("wrk")
-    if not wrk:
+    run = wrk(url, seconds, connections, threads)
+    return run["rate"], run["socket_errors"] + run["non_2xx"]
+
+
+def wrk(url, seconds, connections, threads, latency=False):
+    """One wrk run on `url`, loopback only, as a dict.
+
+    rate (requests/s), socket_errors (connect, read, write, timeout), non_2xx
+    (answers other than 2xx), and with `latency` p50 and p99 in seconds from
+    wrk's latency distribution.
+    """
+    binary = shutil.which("wrk")
+    if not binary:
         raise SystemExit("wrk is needed for throughput: apt-get install wrk")
     out = subprocess.run(
-        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", url],
+        [
+            binary,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            *(["--latency"] if latency else []),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
         timeout=seconds + 60,
     ).stdout
-    errors = 0
+    run = {"socket_errors": 0, "non_2xx": 0}
     for line in out.splitlines():
+        words = line.split()
         if line.strip().startswith("Non-2xx"):
-            errors += int(line.split()[-1])
-        if line.strip().startswith("Socket errors:"):
-            errors += sum(
+            run["non_2xx"] += int(words[-1])
+        elif line.strip().startswith("Socket errors:"):
+            run["socket_errors"] += sum(
                 int(part.split()[-1]) for part in line.split(":")[1].split(",")
             )
-    line = next(line for line in out.splitlines() if line.startswith("Requests/sec:"))
-    return float(line.split()[1]), errors
+        elif line.startswith("Requests/sec:"):
+            run["rate"] = float(words[1])
+        elif latency and words[:1] in (["50%"], ["99%"]):
+            run["p" + words[0].rstrip("%")] = duration(words[1])
+    return run
+
+
+def duration(text):
+    """Seconds from one of wrk's durations: '812.00us', '3.05ms', '1.20s', '2.00m'."""
+    for unit, scale in (("us", 1e-6), ("ms", 1e-3), ("s", 1.0), ("m", 60.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * scale
+    raise ValueError(f"not a wrk duration: {text}")
 
 
 def table(rows, headers):
