@@ -123,26 +123,18 @@ def pairs(options):
     return itertools.combinations(items, 2)
 
 
-@functools.cache
-def pairwise_sets():
-    """The default, the fullest, then a greedy cover of every pair that can occur."""
-    others = [
-        dict(zip(OTHER_OPTIONS, values, strict=True))
-        for values in itertools.product(*OTHER_OPTIONS.values())
-    ]
-    candidates = [
-        candidate
-        for options in code_sets()
-        for other in others
-        if accepted(candidate := {**options, **other})
-    ]
+def cover(candidates, fields):
+    """The default, the fullest, then a greedy cover of every pair that can occur.
+
+    `candidates` are accepted answer sets over `fields`; each step takes the first
+    one that holds the most pairs not yet covered, so the result is deterministic.
+    """
     index, masks = {}, []
     for candidate in candidates:
         mask = 0
         for pair in pairs(candidate):
             mask |= 1 << index.setdefault(pair, len(index))
         masks.append(mask)
-    fields = list(CODE_OPTIONS) + ["database", *OTHER_OPTIONS]
     chosen = [
         {key: DEFAULTS[key] for key in fields},
         max(
@@ -163,8 +155,41 @@ def pairwise_sets():
     return chosen
 
 
+@functools.cache
+def pairwise_sets():
+    """A pairwise cover over every option the hook checks."""
+    others = [
+        dict(zip(OTHER_OPTIONS, values, strict=True))
+        for values in itertools.product(*OTHER_OPTIONS.values())
+    ]
+    candidates = [
+        candidate
+        for options in code_sets()
+        for other in others
+        if accepted(candidate := {**options, **other})
+    ]
+    return cover(candidates, [*CODE_OPTIONS, "database", *OTHER_OPTIONS])
+
+
+@functools.cache
+def code_pairwise_sets():
+    """A pairwise cover over the options that reach the code, and the database.
+
+    The other options add files beside the code, so type checkers, which read
+    the code alone, need only these (completed with the defaults).
+    """
+    defaults = {key: DEFAULTS[key] for key in OTHER_OPTIONS}
+    return [
+        {**defaults, **options}
+        for options in cover(code_sets(), [*CODE_OPTIONS, "database"])
+    ]
+
+
 VALID_SETS = [pytest.param(options, id=set_id(options)) for options in valid_sets()]
 PAIRWISE = [pytest.param(options, id=set_id(options)) for options in pairwise_sets()]
+CODE_PAIRWISE = [
+    pytest.param(options, id=set_id(options)) for options in code_pairwise_sets()
+]
 DEFAULT, FULLEST = pairwise_sets()[:2]
 
 

@@ -13,6 +13,7 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
+from tests.combinations import CODE_PAIRWISE
 from tests.combinations import PAIRWISE
 from tests.combinations import UNSUPPORTED_COMBINATIONS
 from tests.combinations import VALID_SETS
@@ -63,6 +64,12 @@ def bake(cookies_session, combination):
 @pytest.fixture(params=PAIRWISE)
 def baked(request, cookies_session):
     """A project baked from one pairwise set: (path, answers)."""
+    return bake(cookies_session, request.param)
+
+
+@pytest.fixture(params=CODE_PAIRWISE)
+def baked_code(request, cookies_session):
+    """A project baked from one pairwise set of the code options: (path, answers)."""
     return bake(cookies_session, request.param)
 
 
@@ -155,8 +162,8 @@ def mypy_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("mypy-cache")
 
 
-def test_bake_type_checks(baked, mypy_cache):
-    project, _ = baked
+def test_bake_type_checks(baked_code, mypy_cache):
+    project, _ = baked_code
     # mypy as the project configures it (strict, in pyproject.toml), then pyright.
     mypy = run([PYTHON, "-m", "mypy", "--cache-dir", str(mypy_cache)], cwd=project)
     assert mypy.returncode == 0, mypy.stdout[-4000:] + mypy.stderr[-2000:]
