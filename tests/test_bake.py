@@ -9,9 +9,7 @@ import datetime
 import functools
 from pathlib import Path
 
-import jinja2
 import pytest
-from cookiecutter import generate as cookiecutter_generate
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
@@ -75,46 +73,17 @@ def baked_code(request, cookies_session):
     return bake(cookies_session, request.param)
 
 
-class SharedBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept across bakes, checked against each source's checksum."""
-
-    def __init__(self):
-        self.store = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
 @pytest.fixture(scope="session")
 def every_valid_set(tmp_path_factory):
     """Every valid set baked with cookiecutter's API: [(path, answers)]."""
     root = tmp_path_factory.mktemp("every-valid-set")
     baked = []
-    # Compiling the same templates again is most of a bake's time: cookiecutter
-    # makes a new environment per bake, so the compiled code is shared here.
-    cache = SharedBytecode()
-    create_env = cookiecutter_generate.create_env_with_context
-
-    def cached_env(context):
-        env = create_env(context)
-        env.bytecode_cache = cache
-        return env
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cookiecutter_generate, "create_env_with_context", cached_env)
-        for index, options in enumerate(valid_sets()):
-            output = root / f"{index:03d}"
-            path = cookiecutter(
-                str(TEMPLATE),
-                no_input=True,
-                extra_context=options,
-                output_dir=str(output),
-            )
-            baked.append((Path(path), answers(options)))
+    for index, options in enumerate(valid_sets()):
+        output = root / f"{index:03d}"
+        path = cookiecutter(
+            str(TEMPLATE), no_input=True, extra_context=options, output_dir=str(output)
+        )
+        baked.append((Path(path), answers(options)))
     return baked
 
 
