@@ -187,6 +187,25 @@ def code_pairwise_sets():
 
 VALID_SETS = [pytest.param(options, id=set_id(options)) for options in valid_sets()]
 PAIRWISE = [pytest.param(options, id=set_id(options)) for options in pairwise_sets()]
+
+
+def code_key(options):
+    """What a project's code and tests depend on: the code options, the database."""
+    database = options["database"] if options["use_sqlalchemy"] else None
+    return (*(options[option] for option in CODE_OPTIONS), database)
+
+
+# The pairwise sets whose own test suites run: one per distinct code. Sets that
+# differ only in OTHER_OPTIONS bake the same Python, templates and tests (those
+# options add files beside the code, which the projects' tests do not read), so
+# their suites would run the same code again; their own files are checked for
+# every valid set.
+PAIRWISE_SUITES = [
+    param
+    for index, param in enumerate(PAIRWISE)
+    if code_key(param.values[0])
+    not in {code_key(p.values[0]) for p in PAIRWISE[:index]}
+]
 CODE_PAIRWISE = [
     pytest.param(options, id=set_id(options)) for options in code_pairwise_sets()
 ]

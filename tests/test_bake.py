@@ -14,7 +14,7 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
 from tests.combinations import CODE_PAIRWISE
-from tests.combinations import PAIRWISE
+from tests.combinations import PAIRWISE_SUITES
 from tests.combinations import UNSUPPORTED_COMBINATIONS
 from tests.combinations import VALID_SETS
 from tests.combinations import valid_sets
@@ -61,9 +61,9 @@ def bake(cookies_session, combination):
     return result.project_path, result.context
 
 
-@pytest.fixture(params=PAIRWISE)
+@pytest.fixture(params=PAIRWISE_SUITES)
 def baked(request, cookies_session):
-    """A project baked from one pairwise set: (path, answers)."""
+    """A project baked from one pairwise set of distinct code: (path, answers)."""
     return bake(cookies_session, request.param)
 
 
