@@ -60,6 +60,7 @@ TEST_COMPILE = [
     "--python-version",
     "3.11",
     "--generate-hashes",
+    "--no-strip-extras",
     TEST_INPUT,
     "-o",
     TEST_LOCK,
@@ -248,7 +249,7 @@ def lock_union(pyprojects, workdir, upgrade):
     return union
 
 
-def lock_one(index, pyproject, union, versions, workdir):
+def lock_one(index, pyproject, union, versions, workdir, dropped):
     """Lock and export one combination, preferring the union's versions."""
     folder = workdir / f"c{index}"
     folder.mkdir()
@@ -256,11 +257,121 @@ def lock_one(index, pyproject, union, versions, workdir):
     shutil.copy(union / "uv.lock", folder / "uv.lock")
     uv_lock(cwd=folder, versions=versions)
     texts = {"uv.lock": (folder / "uv.lock").read_text()}
+    packages = tomllib.loads(texts["uv.lock"])["package"]
     for name, extra in OUTPUTS.items():
         if extra is not None:
             uv(*EXPORT, *extra, "-o", name, cwd=folder)
-            texts[name] = (folder / name).read_text()
+            exported = (folder / name).read_text()
+            wanted = requested_extras(packages, extra, exported, dropped)
+            texts[name] = with_extras(exported, wanted, name)
     return texts
+
+
+# ---- Extras: pip before 23.3 needs `coverage[toml]==X` in a --require-hashes file
+# when a locked package (pytest-cov) asks for coverage[toml]; uv export strips them.
+
+
+def canonical(name):
+    """A package name as PEP 503 normalizes it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def dropped_extras(union, workdir):
+    """{requester: {package: {extra}}} that uv.lock leaves out, from uv's compile.
+
+    uv.lock drops an extra that adds nothing on the Pythons the project allows
+    (pytest-cov's coverage[toml] adds tomli before 3.11 only), but pip still
+    reads the request from the package's metadata. uv's compile of the union's
+    pins, keeping extras, names each extra and who asks for it ("# via").
+    """
+    pinned = uv("export", "--frozen", "--no-hashes", "--all-extras", cwd=union)
+    folder = workdir / "extras"
+    folder.mkdir()
+    (folder / "pins.txt").write_text(pinned)
+    compiled = uv(
+        *TEST_COMPILE[:6], "--no-strip-extras", "--no-header", "pins.txt", cwd=folder
+    )
+    found, current = {}, None
+    for line in compiled.splitlines():
+        pin = re.match(r"^([A-Za-z0-9._-]+)\[([^\]]+)\]==", line)
+        if pin or not line.startswith(" "):
+            current = pin
+            continue
+        via = re.match(r"^\s+#(?:\s+via)?\s+([A-Za-z0-9._-]+)$", line)
+        if current and via and via.group(1) != "via":
+            for extra in current.group(2).split(","):
+                found.setdefault(canonical(via.group(1)), {}).setdefault(
+                    canonical(current.group(1)), set()
+                ).add(extra.strip())
+    return found
+
+
+def requested_extras(packages, extra, exported, dropped):
+    """{package: {extra}} that the project and its locked packages ask for.
+
+    Read from uv.lock's dependency entries: the project's own (its dev extra
+    too for requirements-dev.lock), each exported package's, and the optional
+    dependencies of each extra so asked for; plus what uv.lock dropped.
+    """
+    present = {
+        canonical(n) for n in re.findall(r"^([A-Za-z0-9._-]+)==", exported, re.M)
+    }
+    by_name = {p["name"]: p for p in packages}
+    wanted = {}
+
+    def ask(entries):
+        for entry in entries:
+            for name in entry.get("extra", ()):
+                wanted.setdefault(entry["name"], set()).add(name)
+
+    for package in packages:
+        if "editable" in package["source"]:
+            ask(package.get("dependencies", ()))
+            for group in extra[1:]:
+                ask(package.get("optional-dependencies", {}).get(group, ()))
+        elif package["name"] in present:
+            ask(package.get("dependencies", ()))
+            for name, asked in dropped.get(package["name"], {}).items():
+                wanted.setdefault(name, set()).update(asked)
+    done = set()
+    while pending := {(n, e) for n, es in wanted.items() for e in es} - done:
+        for name, asked in sorted(pending):
+            done.add((name, asked))
+            options = by_name.get(name, {}).get("optional-dependencies", {})
+            ask(options.get(asked, ()))
+    return {name: asked for name, asked in wanted.items() if name in present}
+
+
+def with_extras(exported, wanted, name):
+    """uv's export with the extras written on each pin, as pip-tools writes them.
+
+    The header then records the command that adds them, so that rerunning the
+    header's commands (as the project's CI does) rewrites the file exactly.
+    """
+    if not wanted:
+        return exported
+    edits = [
+        f"-e 's/^{package}==/{package}[{','.join(sorted(asked))}]==/;'"
+        for package, asked in sorted(wanted.items())
+    ]
+    header = [
+        "# then, for pip before 23.3 with --require-hashes, given the extras that",
+        "# the project and the locked packages ask for:",
+        "#    perl -pi \\",
+        *(f"#        {edit} \\" for edit in edits),
+        f"#        {name}",
+    ]
+    lines = exported.split("\n")
+    at = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    body = "\n".join(lines[at:])
+    for package, asked in wanted.items():
+        body = re.sub(
+            f"^{re.escape(package)}==",
+            f"{package}[{','.join(sorted(asked))}]==",
+            body,
+            flags=re.M,
+        )
+    return "\n".join([*lines[:at], *header, body])
 
 
 # ---- Merging: each file as units (keyed lines or blocks) with guards ----
@@ -435,12 +546,13 @@ def generate(workdir, upgrade):
     started = time.monotonic()
     union = lock_union(distinct, workdir, upgrade)
     versions = locked_versions(union)
+    dropped = dropped_extras(union, workdir)
     print(f"union locked in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
             pool.map(
-                lambda i: lock_one(i, distinct[i], union, versions, workdir),
+                lambda i: lock_one(i, distinct[i], union, versions, workdir, dropped),
                 range(len(distinct)),
             )
         )
@@ -504,7 +616,9 @@ def verify_names(env, space, templates, workdir):
 
 def pins(text):
     """{name: "name==version"} of a requirements file's pinned lines."""
-    found = re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", text, re.MULTILINE)
+    found = re.findall(
+        r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^\s;\\]+)", text, re.MULTILINE
+    )
     return {name.lower(): f"{name}=={version}" for name, version in found}
 
 

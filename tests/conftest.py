@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
+from cookiecutter import generate as cookiecutter_generate
 from cookiecutter.environment import StrictEnvironment
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
@@ -58,6 +60,40 @@ def load_hook(name, extra_context=None):
     module = importlib.util.module_from_spec(spec)
     exec(compile(rendered, f"hooks/{name}.py", "exec"), module.__dict__)  # noqa: S102
     return module
+
+
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept across bakes, checked against each source's checksum."""
+
+    def __init__(self):
+        self.store = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_bytecode():
+    """Every in-process bake reuses the templates that earlier bakes compiled.
+
+    cookiecutter makes a new Jinja environment per bake, and compiling the same
+    templates again was most of a bake's time (0.56 s of CPU; 0.16 s with this).
+    """
+    cache = SharedBytecode()
+    create_env = cookiecutter_generate.create_env_with_context
+
+    def cached_env(context):
+        env = create_env(context)
+        env.bytecode_cache = cache
+        return env
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cookiecutter_generate, "create_env_with_context", cached_env)
+        yield
 
 
 def clean_env(**extra):

@@ -1,14 +1,23 @@
-"""Bake every supported combination and check the project; refuse the others."""
+"""Bake every valid answer set and check the project; refuse the others.
+
+Every valid set (tests/combinations.py) is baked once in this process and checked
+as a batch: pruned, lint-clean, compiled, importable, its tests collected. The
+pairwise sets also run their own test suites and type checkers.
+"""
 
 import datetime
 import functools
+from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from tests.combinations import SUPPORTED_COMBINATIONS
+from tests.combinations import CODE_PAIRWISE
+from tests.combinations import PAIRWISE_SUITES
 from tests.combinations import UNSUPPORTED_COMBINATIONS
+from tests.combinations import VALID_SETS
+from tests.combinations import valid_sets
 from tests.conftest import PYTHON
 from tests.conftest import TEMPLATE
 from tests.conftest import answers
@@ -52,10 +61,34 @@ def bake(cookies_session, combination):
     return result.project_path, result.context
 
 
-@pytest.fixture(params=SUPPORTED_COMBINATIONS)
+@pytest.fixture(params=PAIRWISE_SUITES)
 def baked(request, cookies_session):
-    """A project baked from one supported combination: (path, answers)."""
+    """A project baked from one pairwise set of distinct code: (path, answers)."""
     return bake(cookies_session, request.param)
+
+
+@pytest.fixture(params=CODE_PAIRWISE)
+def baked_code(request, cookies_session):
+    """A project baked from one pairwise set of the code options: (path, answers)."""
+    return bake(cookies_session, request.param)
+
+
+@pytest.fixture(scope="session")
+def every_valid_set(tmp_path_factory):
+    """Every valid set baked with cookiecutter's API: [(path, answers)]."""
+    root = tmp_path_factory.mktemp("every-valid-set")
+    baked = []
+    for index, options in enumerate(valid_sets()):
+        output = root / f"{index:03d}"
+        path = cookiecutter(
+            str(TEMPLATE), no_input=True, extra_context=options, output_dir=str(output)
+        )
+        baked.append((Path(path), answers(options)))
+    return baked
+
+
+# The tests of every valid set share one worker, which bakes them once.
+every_set = pytest.mark.xdist_group("every-valid-set")
 
 
 def project_files(project):
@@ -67,8 +100,12 @@ def project_files(project):
     }
 
 
-def test_bake_is_complete_and_pruned(baked):
-    project, context = baked
+@every_set
+@pytest.mark.parametrize(
+    "index", range(len(VALID_SETS)), ids=[p.id for p in VALID_SETS]
+)
+def test_bake_is_complete_and_pruned(every_valid_set, index):
+    project, context = every_valid_set[index]
     files = project_files(project)
     leftovers = [str(p) for p, text in files.items() if "cookiecutter." in text]
     assert leftovers == []
@@ -94,12 +131,23 @@ def test_bake_is_complete_and_pruned(baked):
     assert str(datetime.date.today().year) in license_text
 
 
-def test_bake_is_lint_clean(baked):
-    project, _ = baked
-    check = run([*ruff(), "check", "--no-cache", "."], cwd=project)
-    assert check.returncode == 0, check.stdout + check.stderr
-    style = run([*ruff(), "format", "--check", "--no-cache", "."], cwd=project)
-    assert style.returncode == 0, style.stdout + style.stderr
+@every_set
+def test_every_valid_set_is_lint_clean(every_valid_set):
+    # One ruff run over every project: each file takes the settings of its own
+    # project's pyproject.toml, as `ruff check .` inside the project would.
+    projects = [str(project) for project, _ in every_valid_set]
+    check = run([*ruff(), "check", "--no-cache", *projects], cwd=TEMPLATE)
+    assert check.returncode == 0, check.stdout[-6000:] + check.stderr
+    style = run([*ruff(), "format", "--check", "--no-cache", *projects], cwd=TEMPLATE)
+    assert style.returncode == 0, style.stdout[-6000:] + style.stderr
+
+
+@every_set
+def test_every_valid_set_compiles_imports_and_collects(every_valid_set):
+    projects = [str(project) for project, _ in every_valid_set]
+    checked = run([PYTHON, "-m", "tests.project_checks", *projects], cwd=TEMPLATE)
+    assert checked.returncode == 0, checked.stdout[-8000:] + checked.stderr[-2000:]
+    assert f"{len(projects)} of {len(projects)} projects passed" in checked.stdout
 
 
 def test_bake_passes_its_own_tests(baked):
@@ -114,8 +162,8 @@ def mypy_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("mypy-cache")
 
 
-def test_bake_type_checks(baked, mypy_cache):
-    project, _ = baked
+def test_bake_type_checks(baked_code, mypy_cache):
+    project, _ = baked_code
     # mypy as the project configures it (strict, in pyproject.toml), then pyright.
     mypy = run([PYTHON, "-m", "mypy", "--cache-dir", str(mypy_cache)], cwd=project)
     assert mypy.returncode == 0, mypy.stdout[-4000:] + mypy.stderr[-2000:]

@@ -160,10 +160,12 @@ def test_devcontainer_fits_compose(cookies_session, answers):
     assert ("db" in base["services"]) == database
     if database:
         assert "db" in base["services"]["web"]["depends_on"]
-    # The dev install (the builder stage removed pip), then the schema.
+    # The locked dev install (the builder stage removed pip), then the schema.
     command = config["postCreateCommand"]
     assert command.startswith(
-        "python -m ensurepip && python -m pip install -e '.[dev]'"
+        "python -m ensurepip"
+        " && python -m pip install --require-hashes -r requirements-dev.lock"
+        " && python -m pip install --no-deps -e ."
     )
     assert ("flask db upgrade" in command) == context["use_migrate"]
     assert ("flask init-db" in command) == (

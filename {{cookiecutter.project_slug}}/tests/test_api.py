@@ -20,7 +20,7 @@ from flask.testing import (
 )
 
 from {{ cookiecutter.project_slug }} import create_app
-{%- if cookiecutter.use_sqlalchemy %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_wtf %}
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
 {%- if cookiecutter.use_login %}

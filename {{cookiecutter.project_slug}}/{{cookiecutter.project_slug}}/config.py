@@ -111,12 +111,12 @@ DEFAULTS: dict[str, Any] = {
 {%- endif %}
 {%- endif %}
 }
-{%- if cookiecutter.database == "postgresql" %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "postgresql" %}
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
 EXAMPLE_DATABASE_URL = "postgresql://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
-{%- elif cookiecutter.database == "mysql" %}
+{%- elif cookiecutter.use_sqlalchemy and cookiecutter.database == "mysql" %}
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"mysql": "mysql+pymysql"}
