@@ -25,6 +25,19 @@ bind = [f"0.0.0.0:{_port}"] if _port else ["127.0.0.1:8000"]
 # app, with its own memory and database connections).
 _cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cpus + 1, 8)))
+{%- if cookiecutter.use_login %}
+
+# Rate limits counted in memory ("memory://", the default without a shared store)
+# are counted per process: several workers would each allow the whole limit.
+# Then one process serves with as many threads instead, and a limit holds as
+# documented. Point FLASK_RATELIMIT_STORAGE_URI at Redis for separate processes.
+_limits_uri = os.environ.get("FLASK_RATELIMIT_STORAGE_URI")
+{%- if cookiecutter.use_celery %}
+_limits_uri = _limits_uri or os.environ.get("REDIS_URL")
+{%- endif %}
+if (_limits_uri or "memory://").startswith("memory://") and workers > 1:
+    workers, threads = 1, workers
+{%- endif %}
 
 # Load the app once, in the master process, before starting the workers: each
 # worker is then a fork that shares the loaded code's memory, and replacing a
