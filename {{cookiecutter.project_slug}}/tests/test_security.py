@@ -57,6 +57,9 @@ def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Flask:
     for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_PROXY_HOPS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+{%- if cookiecutter.use_mail %}
+    monkeypatch.setenv("FLASK_SERVER_NAME", "site.example")
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     app = create_app()
@@ -337,6 +340,9 @@ def test_production_warns_when_limits_are_counted_per_process(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+{%- if cookiecutter.use_mail %}
+    monkeypatch.setenv("FLASK_SERVER_NAME", "site.example")
+{%- endif %}
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     for name in ("FLASK_DEBUG", "FLASK_TESTING"):
         monkeypatch.delenv(name, raising=False)

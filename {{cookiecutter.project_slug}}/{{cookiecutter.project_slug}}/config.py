@@ -182,8 +182,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
 {%- if cookiecutter.use_login %}
     if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         app.logger.warning(
-            "Rate limits are counted in memory: gunicorn runs one process for them,"
-            " and several hosts count apart. Set FLASK_RATELIMIT_STORAGE_URI"
+            "Rate limits are counted in memory, per process: gunicorn.conf.py runs"
+            " one process (with threads) for them, and several hosts each count"
+            " apart. Set FLASK_RATELIMIT_STORAGE_URI"
 {%- if cookiecutter.use_celery %}
             " (or REDIS_URL)"
 {%- endif %}

@@ -182,15 +182,7 @@ def end_idle_sessions_command() -> None:
 @limiter.limit(register_rate_limit, methods=["POST"])
 {%- if cookiecutter.use_mail %}
 @limit_mails_to_address
-def register() -> ResponseReturnValue:
-    """Create an account and mail a link to confirm its address.
-
-    A taken email gets the same answer (a redirect to the login page, with the
-    same message) and costs the same hashing; its owner is mailed instead. No
-    one is logged in, so the answer tells nothing of which addresses have
-    accounts.
-    """
-{%- else %}
+{%- endif %}
 def register() -> ResponseReturnValue:
     """Create an account, then log the new user in.
 
@@ -198,7 +190,6 @@ def register() -> ResponseReturnValue:
     costs the same hashing, so the response does not tell it apart; only the
     new account is logged in (see the README).
     """
-{%- endif %}
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
     form = RegistrationForm()
@@ -208,26 +199,17 @@ def register() -> ResponseReturnValue:
         user = User(email=email)
         user.set_password(form.password.data or "")
         taken = db.session.execute(select(User.id).filter_by(email=email)).first()
-{%- if cookiecutter.use_mail %}
         if not taken:
             db.session.add(user)
-            db.session.commit()
+            start_session(user)
+{%- if cookiecutter.use_mail %}
             send_confirmation(user)
         else:
             # The owner hears of it by mail; the form answers as for a new account.
             send_already_registered(email)
-        flash(
-            f"We mailed a link to {email} to confirm the address. Log in with your"
-            " password.",
-            "success",
-        )
-        return redirect(url_for("auth.login"))
-{%- else %}
-        if not taken:
-            db.session.add(user)
-            start_session(user)
-        return redirect(url_for("auth.account"))
+        flash(f"We mailed a link to {email} to confirm the address.", "success")
 {%- endif %}
+        return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form)
 
 
