@@ -3,13 +3,16 @@
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import AuthActions
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from zxcvbn import zxcvbn
 
 from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.auth.forms import ZXCVBN_MAX_LENGTH
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
@@ -431,3 +434,29 @@ def test_password_change_refuses(
 def test_password_page_requires_login(client: FlaskClient) -> None:
     response = client.get("/auth/password")
     assert response.headers["Location"].startswith("/auth/login?next=")
+
+
+# zxcvbn's slowest input: many distinct l33t symbols (seconds of CPU at 72).
+L33T_WORST = "4@8({[<3&6!1|7+0$5%2" * 6
+STRENGTH_CHECK = "{{ cookiecutter.project_slug }}.auth.forms.zxcvbn"
+
+
+def test_strength_check_judges_a_bounded_prefix(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    with mock.patch(STRENGTH_CHECK, wraps=zxcvbn) as judge:
+        auth.register(password=L33T_WORST[:72])
+    [call] = judge.call_args_list
+    assert len(call.args[0]) == ZXCVBN_MAX_LENGTH
+
+
+def test_password_change_checks_the_current_password_first(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.register()
+    with mock.patch(STRENGTH_CHECK, wraps=zxcvbn) as judge:
+        response = auth.change_password(current="wrong password", new=L33T_WORST[:72])
+        assert judge.call_count == 0
+        assert b"not your" in response.data
+        auth.change_password(current="correct horse", new=L33T_WORST[:72])
+        assert judge.call_count == 1

@@ -21,15 +21,18 @@ from flask import g, request
 from flask import current_app, request
 {%- endif %}
 from flask.views import MethodView
+from flask_smorest import (
+    Blueprint,
 {%- if cookiecutter.use_sqlalchemy %}
-from flask_smorest import abort
+    abort,
 {%- endif %}
+)
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
-from {{ cookiecutter.project_slug }}.api.parser import Blueprint
+from {{ cookiecutter.project_slug }}.api.parser import Parser
 from {{ cookiecutter.project_slug }}.api.schemas import (
     HealthSchema,
 {%- if cookiecutter.use_sqlalchemy %}
@@ -56,6 +59,8 @@ from {{ cookiecutter.project_slug }}.models import Note
 bp = Blueprint(
     "api", __name__, url_prefix="/api/v1", description="The application's JSON API."
 )
+# Read by @bp.arguments below: bodies that JSON cannot load answer 400.
+bp.ARGUMENTS_PARSER = Parser()
 {%- if cookiecutter.use_sqlalchemy %}
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -108,7 +108,7 @@ def known_device() -> bool:
         known = device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
     except BadSignature:
         return False
-    return known == account_key()
+    return bool(known == account_key())
 
 
 def login_failed(response: ResponseReturnValue) -> bool:
@@ -126,8 +126,9 @@ def mail_address_rate_limit() -> str:
 
 def mailed_address() -> str:
     """The address a POST would mail: the form's, else the logged-in user's."""
-    email = request.form.get("email") or getattr(current_user, "email", "")
-    email = normalize_email(email)
+    email = normalize_email(
+        request.form.get("email") or getattr(current_user, "email", None) or ""
+    )
     return hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()
 
 
