@@ -230,6 +230,7 @@ def test_hostile_json_answers_400_or_422_without_a_traceback(
 
 
 @pytest.mark.parametrize("body", HOSTILE_BODIES)
+@pytest.mark.usefixtures("headers")  # a token exists, and this is not it
 def test_token_is_checked_before_the_body_is_read(
     client: FlaskClient, body: str | bytes
 ) -> None:

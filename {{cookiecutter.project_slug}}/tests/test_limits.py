@@ -1,6 +1,6 @@
 """Limits per account and per mail address, whichever client addresses ask."""
-{# blank line #}
 {%- if cookiecutter.use_mail %}
+
 from typing import Any
 {%- endif %}
 
