@@ -30,12 +30,14 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cpus + 1, 8)))
 # Rate limits counted in memory ("memory://", the default without a shared store)
 # are counted per process: several workers would each allow the whole limit.
 # Then one process serves with as many threads instead, and a limit holds as
-# documented. Point FLASK_RATELIMIT_STORAGE_URI at Redis for separate processes.
+# documented (on_starting below refuses --workers over 1). Point
+# FLASK_RATELIMIT_STORAGE_URI at Redis to run separate processes.
 _limits_uri = os.environ.get("FLASK_RATELIMIT_STORAGE_URI")
 {%- if cookiecutter.use_celery %}
 _limits_uri = _limits_uri or os.environ.get("REDIS_URL")
 {%- endif %}
-if (_limits_uri or "memory://").startswith("memory://") and workers > 1:
+_limits_in_memory = (_limits_uri or "memory://").startswith("memory://")
+if _limits_in_memory and workers > 1:
     workers, threads = 1, workers
 {%- endif %}
 
@@ -85,6 +87,19 @@ if os.path.isdir(_shm) and os.access(_shm, os.W_OK):
 # so skip the socket there instead of logging a warning at every start.
 _runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or os.path.expanduser("~")
 control_socket_disable = not os.access(_runtime_dir, os.W_OK)
+{%- if cookiecutter.use_login %}
+
+
+def on_starting(server: Arbiter) -> None:
+    """Refuse several worker processes that would count the rate limits apart."""
+    if _limits_in_memory and server.num_workers > 1:
+        raise RuntimeError(
+            f"{server.num_workers} workers would each count the rate limits in"
+            " memory, allowing each limit that many times. Serve with one worker"
+            " and threads (--workers 1 --threads N, or WEB_CONCURRENCY=N alone),"
+            " or share the counts: FLASK_RATELIMIT_STORAGE_URI=redis://host:6379/1."
+        )
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 
 
