@@ -74,6 +74,9 @@ max_requests_jitter = 100
 # header gunicorn believes. Set FORWARDED_ALLOW_IPS to your load balancer's
 # address when it terminates HTTPS. Default: only this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn would also take SCRIPT_NAME and PATH_INFO headers from those proxies
+# into the request; a proxy passes on what clients send, and the app needs none.
+forwarder_headers = ""
 
 # Workers touch a heartbeat file every second. In RAM (/dev/shm) that cannot
 # stall on a slow disk. Without /dev/shm, gunicorn uses the temporary folder.
