@@ -184,6 +184,8 @@ def test_reset_and_confirmation_sent_by_a_celery_worker(tmp_path, inbox):
         "REDIS_URL": REDIS_URL,
         "FLASK_SECRET_KEY": "mail-worker-test-secret-key-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite'}",
+        # Production needs one in every process; serve() names its own port.
+        "FLASK_SERVER_NAME": "127.0.0.1",
     }
     with (
         celery_worker(project, tmp_path, **env) as log,
