@@ -223,6 +223,25 @@ def test_a_burst_of_worst_case_passwords_leaves_healthz_answering(site):
     assert slowest < 1.0, delays
 
 
+def test_registering_a_taken_address_answers_as_a_new_one(site):
+    answers = []
+    for email in ("first@example.com", "First@Example.com", "second@example.com"):
+        visitor = site.browser()
+        status, headers, _ = visitor.submit(
+            "/auth/register", email=email, password=PASSWORD, confirm_password=PASSWORD
+        )
+        _, _, page = visitor.request("GET", headers["Location"])
+        cookies = sorted(visitor.cookies)
+        answers.append((status, headers["Location"], cookies, CSRF_TOKEN.sub("", page)))
+    new, taken, other = answers
+    assert taken == new
+    assert other[:3] == new[:3]
+    assert new[1] == "/auth/login"
+    # The owner of the taken address hears of it, with a link to reset.
+    _, registered = site.mails_to("first@example.com")
+    assert site.link(registered) == f"{SITE}/auth/reset"
+
+
 def test_login_limit_per_client_holds_with_the_default_workers(site):
     attacker = site.browser()
     statuses = [
@@ -236,7 +255,6 @@ def test_login_limit_per_client_holds_with_the_default_workers(site):
 def test_guesses_at_one_account_are_limited_from_many_addresses(site):
     owner = site.browser()
     assert owner.register("target@example.com") == 302
-    owner.logout()
     assert owner.login("target@example.com") == 302  # a known device from now on
     owner.logout()
     statuses = [
@@ -275,6 +293,7 @@ def test_anonymous_messages_are_limited_per_client(site):
 def test_account_pages_are_never_stored(site):
     user = site.browser()
     assert user.register("private@example.com") == 302
+    assert user.login("private@example.com") == 302
     for path in ("/auth/account", "/auth/password", "/auth/login", "/auth/reset"):
         _, headers, _ = user.request("GET", path)
         assert headers["Cache-Control"] == "no-store", path

@@ -95,6 +95,10 @@ def check_reset_and_confirmation(url, inbox):
         password=PASSWORD,
         confirm_password=PASSWORD,
     )
+    # Nobody is logged in by registering: a taken address answers the same.
+    assert where == f"{url}/auth/login"
+    assert "We mailed a link to ada@example.com" in page
+    where, page = ada.submit("/auth/login", email="ada@example.com", password=PASSWORD)
     assert where == f"{url}/auth/account"
     assert "Not confirmed yet" in page
     [(to, confirm)] = inbox.wait_for(1)

@@ -115,6 +115,9 @@ def test_taken_address_answers_like_a_new_one_and_mails_its_owner(
     stranger = app.test_client()
     taken = auth_for(stranger).register(email="ADA@example.com", password=NEW_PASSWORD)
     assert (taken.status_code, taken.location) == (new.status_code, new.location)
+    assert (taken.location, taken.data) == ("/auth/login", new.data)
+    assert taken.headers.getlist("Set-Cookie")[0].startswith("session=")
+    assert new.headers.getlist("Set-Cookie")[0].startswith("session=")
     assert [m.to for m in outbox] == [["ada@example.com"], ["ada@example.com"]]
     assert "Someone tried to register" in outbox[1].subject
     assert link_in(outbox[1]) == "/auth/reset"

@@ -45,6 +45,13 @@ from {{ cookiecutter.project_slug }}.models import (
 
 bp = Blueprint("auth", __name__)
 
+{%- if cookiecutter.use_mail %}
+# The answer to every registration, new address or taken.
+REGISTERED = (
+    "We mailed a link to {email} to confirm the address. If the account is new,"
+    " log in below with its password."
+)
+{%- endif %}
 # Set on a successful login: this browser knows the account's password.
 DEVICE_COOKIE = "known_device"
 DEVICE_COOKIE_DAYS = 365
@@ -183,7 +190,14 @@ def end_idle_sessions_command() -> None:
 @limiter.limit(register_rate_limit, methods=["POST"])
 {%- if cookiecutter.use_mail %}
 @limit_mails_to_address
-{%- endif %}
+def register() -> ResponseReturnValue:
+    """Create an account and mail a link to confirm its address.
+
+    A taken email gets the same answer (a redirect to the login page, the same
+    message) after the same hashing, and its owner is mailed instead. No one is
+    logged in here, so the answer tells nothing of who has an account.
+    """
+{%- else %}
 def register() -> ResponseReturnValue:
     """Create an account, then log the new user in.
 
@@ -191,6 +205,7 @@ def register() -> ResponseReturnValue:
     costs the same hashing, so the response does not tell it apart; only the
     new account is logged in (see the README).
     """
+{%- endif %}
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
     form = RegistrationForm()
@@ -200,17 +215,22 @@ def register() -> ResponseReturnValue:
         user = User(email=email)
         user.set_password(form.password.data or "")
         taken = db.session.execute(select(User.id).filter_by(email=email)).first()
+{%- if cookiecutter.use_mail %}
         if not taken:
             db.session.add(user)
-            start_session(user)
-{%- if cookiecutter.use_mail %}
+            db.session.commit()
             send_confirmation(user)
         else:
             # The owner hears of it by mail; the form answers as for a new account.
             send_already_registered(email)
-        flash(f"We mailed a link to {email} to confirm the address.", "success")
-{%- endif %}
+        flash(REGISTERED.format(email=email), "success")
+        return redirect(url_for("auth.login"))
+{%- else %}
+        if not taken:
+            db.session.add(user)
+            start_session(user)
         return redirect(url_for("auth.account"))
+{%- endif %}
     return render_template("auth/register.html", form=form)
 
 
