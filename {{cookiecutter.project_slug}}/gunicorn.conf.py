@@ -100,7 +100,7 @@ def on_starting(server: Arbiter) -> None:
             f"{server.num_workers} workers would each count the rate limits in"
             " memory, allowing each limit that many times. Serve with one worker"
             " and threads (--workers 1 --threads N, or WEB_CONCURRENCY=N alone),"
-            " or share the counts: FLASK_RATELIMIT_STORAGE_URI=redis://host:6379/1."
+            " or point FLASK_RATELIMIT_STORAGE_URI at a store they share (Redis)."
         )
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
