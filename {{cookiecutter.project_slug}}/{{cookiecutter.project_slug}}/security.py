@@ -84,7 +84,7 @@ def refuse_undecodable_query() -> None:
 def no_store_personal(response: Response) -> Response:
     """Forbid caches to keep a page made from the session or a bearer token.
 
-    Such a page may show account data or carry a CSRF token: a shared computer's
+    Such a page may show account data or carry a form token: a shared computer's
     browser cache or a proxy must not keep it (the Back button fetches it anew).
     """
     if session.accessed or "Authorization" in request.headers:
