@@ -40,6 +40,7 @@ MANIFEST = {
         "{slug}/auth",
         "{slug}/templates/auth",
         "tests/test_auth.py",
+        "tests/test_limits.py",
         "deploy/kubernetes/session-cleanup.yaml",
     ],
     "use_mail": [

@@ -58,14 +58,14 @@ def serve(project, workdir, server_name=False, **extra_env):
         "WEB_CONCURRENCY": "2",
         **extra_env,
     }
-    if any(project.glob("*/migrations/env.py")):  # the package's migrations
-        upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
-        assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     # gunicorn inherits an already listening socket: no race for the port.
     listener = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     if server_name:
         env["FLASK_SERVER_NAME"] = url.removeprefix("http://")
+    if any(project.glob("*/migrations/env.py")):  # the package's migrations
+        upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
+        assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     log = workdir / "gunicorn.log"
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -120,3 +120,52 @@ def celery_worker(project, workdir, **env):
             os.killpg(worker.pid, signal.SIGKILL)
             code = worker.wait()
         assert code == 0, log.read_text()[-3000:]
+
+
+@contextlib.contextmanager
+def haproxy(backend_url, workdir):
+    """Run HAProxy on loopback in front of `backend_url`; yield its own URL.
+
+    It forwards every header a client sends, adds X-Forwarded-For (option
+    forwardfor), as a load balancer configured by its documentation does.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()  # HAProxy binds the port itself: a short race, retried below
+    backend = backend_url.removeprefix("http://")
+    config = workdir / "haproxy.cfg"
+    config.write_text(
+        f"""global
+    maxconn 256
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    option forwardfor
+
+frontend www
+    bind 127.0.0.1:{port}
+    default_backend app
+
+backend app
+    server app {backend}
+"""
+    )
+    log = workdir / "haproxy.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            ["haproxy", "-db", "-f", str(config)], stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/healthz", process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -41,7 +41,10 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(tmp_path, answer
     require(schemathesis, "schemathesis is not installed (pip install schemathesis)")
     project = bake(tmp_path, **answers)
     write_token = secrets.token_urlsafe(32)
-    with serve(project, tmp_path, FLASK_API_WRITE_TOKEN=write_token) as url:
+    # Schemathesis sends wrong tokens on purpose (its auth checks): let them all
+    # through the limit on wrong tokens, which test_attacks.py proves.
+    limits = {"FLASK_API_TOKEN_RATE_LIMIT": "100000 per minute"}
+    with serve(project, tmp_path, FLASK_API_WRITE_TOKEN=write_token, **limits) as url:
         if answers.get("use_login", True):
             made = run(
                 [PYTHON, "-c", MAKE_TOKEN],

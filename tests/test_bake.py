@@ -262,6 +262,7 @@ def test_slug_is_derived_from_the_name(project_name, slug):
                 "renovate.json",
                 "tests/test_auth.py",
                 "tests/test_commands.py",
+                "tests/test_limits.py",
                 "tests/test_mail.py",
                 "tests/test_tasks.py",
             ],

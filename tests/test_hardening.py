@@ -183,9 +183,10 @@ def serve_behind_a_proxy(cookies_session, tmp_path, stack):
         port = probe.getsockname()[1]
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"],
         cwd=project,
         env=clean_env(
+            WEB_CONCURRENCY="2",
             FLASK_SECRET_KEY=secret_key,
             DATABASE_URL=f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}",
         ),

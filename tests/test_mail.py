@@ -97,6 +97,10 @@ def check_reset_and_confirmation(url, inbox):
         password=PASSWORD,
         confirm_password=PASSWORD,
     )
+    # Nobody is logged in by registering: a taken address answers the same.
+    assert where == f"{url}/auth/login"
+    assert "We mailed a link to ada@example.com" in page
+    where, page = ada.submit("/auth/login", email="ada@example.com", password=PASSWORD)
     assert where == f"{url}/auth/account"
     assert "Not confirmed yet" in page
     [(to, confirm)] = inbox.wait_for(1)
@@ -186,6 +190,8 @@ def test_reset_and_confirmation_sent_by_a_celery_worker(tmp_path, inbox):
         "REDIS_URL": REDIS_URL,
         "FLASK_SECRET_KEY": "mail-worker-test-secret-key-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite'}",
+        # Production needs one in every process; serve() names its own port.
+        "FLASK_SERVER_NAME": "127.0.0.1",
     }
     with (
         celery_worker(project, tmp_path, **env) as log,

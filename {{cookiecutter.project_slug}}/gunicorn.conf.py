@@ -24,6 +24,21 @@ bind = [f"0.0.0.0:{_port}"] if _port else ["127.0.0.1:8000"]
 # app, with its own memory and database connections).
 _cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cpus + 1, 8)))
+{%- if cookiecutter.use_login %}
+
+# Rate limits counted in memory ("memory://", the default without a shared store)
+# are counted per process: several workers would each allow the whole limit.
+# Then one process serves with as many threads instead, and a limit holds as
+# documented (on_starting below refuses --workers over 1). Point
+# FLASK_RATELIMIT_STORAGE_URI at Redis to run separate processes.
+_limits_uri = os.environ.get("FLASK_RATELIMIT_STORAGE_URI")
+{%- if cookiecutter.use_celery %}
+_limits_uri = _limits_uri or os.environ.get("REDIS_URL")
+{%- endif %}
+_limits_in_memory = (_limits_uri or "memory://").startswith("memory://")
+if _limits_in_memory and workers > 1:
+    workers, threads = 1, workers
+{%- endif %}
 
 # Load the app once, in the master process, before starting the workers: each
 # worker is then a fork that shares the loaded code's memory, and replacing a
@@ -74,6 +89,9 @@ max_requests_jitter = 2000
 # header gunicorn believes. Set FORWARDED_ALLOW_IPS to your load balancer's
 # address when it terminates HTTPS. Default: only this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn would also take SCRIPT_NAME and PATH_INFO headers from those proxies
+# into the request; a proxy passes on what clients send, and the app needs none.
+forwarder_headers = ""
 
 # Workers touch a heartbeat file every second. In RAM (/dev/shm) that cannot
 # stall on a slow disk. Without /dev/shm, gunicorn uses the temporary folder.
@@ -91,6 +109,19 @@ _control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET")
 control_socket_disable = not _control_socket
 if _control_socket:
     control_socket = _control_socket
+{%- if cookiecutter.use_login %}
+
+
+def on_starting(server: Arbiter) -> None:
+    """Refuse several worker processes that would count the rate limits apart."""
+    if _limits_in_memory and server.num_workers > 1:
+        raise RuntimeError(
+            f"{server.num_workers} workers would each count the rate limits in"
+            " memory, allowing each limit that many times. Serve with one worker"
+            " and threads (--workers 1 --threads N, or WEB_CONCURRENCY=N alone),"
+            " or point FLASK_RATELIMIT_STORAGE_URI at a store they share (Redis)."
+        )
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 
 

@@ -228,11 +228,21 @@ class AuthActions:
     def register(
         self, email: str = "ada@example.com", password: str = "correct horse"
     ) -> TestResponse:
+{%- if cookiecutter.use_mail %}
+        """Create an account, then log in to it (registering alone does not)."""
+        response = self._client.post(
+            "/auth/register",
+            data={"email": email, "password": password, "confirm_password": password},
+        )
+        self.login(email, password)
+        return response
+{%- else %}
         """Create an account (which also logs it in)."""
         return self._client.post(
             "/auth/register",
             data={"email": email, "password": password, "confirm_password": password},
         )
+{%- endif %}
 
     def login(
         self,

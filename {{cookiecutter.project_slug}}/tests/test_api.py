@@ -197,6 +197,51 @@ def test_malformed_json_answers_400(
     assert json_of(response)["code"] == response.status_code
 
 
+# Bodies that json.loads cannot turn into a note: some raise RecursionError or a
+# ValueError other than JSONDecodeError, which must not become a 500.
+HOSTILE_BODIES = [
+    pytest.param("[" * 100_000 + "]" * 100_000, id="deep-list"),
+    pytest.param('{"a":' * 50_000 + "1" + "}" * 50_000, id="deep-object"),
+    pytest.param('{"title": ' + "9" * 5_000 + "}", id="5000-digit-number"),
+    pytest.param('{"title": -' + "9" * 5_000 + ".5e3}", id="5000-digit-float"),
+    pytest.param('{"title": "\\ud800"}', id="lone-surrogate"),
+    pytest.param(b'{"title": "\xff"}', id="not-utf8"),
+    pytest.param("[1, 2", id="truncated"),
+    pytest.param('"just a string"', id="not-an-object"),
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES)
+def test_hostile_json_answers_400_or_422_without_a_traceback(
+    client: FlaskClient,
+    headers: dict[str, str],
+    body: str | bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    response = client.post(
+        "/api/v1/notes",
+        data=body,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code in {400, 422}
+    assert json_of(response)["code"] == response.status_code
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES)
+@pytest.mark.usefixtures("headers")  # a token exists, and this is not it
+def test_token_is_checked_before_the_body_is_read(
+    client: FlaskClient, body: str | bytes
+) -> None:
+    response = client.post(
+        "/api/v1/notes",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": "Bearer x"},
+    )
+    assert response.status_code == 401
+
+
 def test_huge_body_answers_413(client: FlaskClient, headers: dict[str, str]) -> None:
     body = "x" * (2 * 1024 * 1024)
     response = client.post(
@@ -267,6 +312,23 @@ def test_api_is_read_only_without_a_write_token(
     assert response.status_code == 403
     assert "read-only" in json_of(response)["message"]
     assert json_of(client.get("/api/v1/notes"))["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["letmein", "x" * 40, "password" * 5, "0123456789abcdef"],
+)
+def test_production_refuses_a_guessable_write_token(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, token: str
+) -> None:
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    monkeypatch.setenv("FLASK_API_WRITE_TOKEN", token)
+    with pytest.raises(RuntimeError, match="FLASK_API_WRITE_TOKEN"):
+        create_app()
+    monkeypatch.setenv("FLASK_API_WRITE_TOKEN", WRITE_TOKEN)
+    assert create_app().config["API_WRITE_TOKEN"] == WRITE_TOKEN
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login %}
 
@@ -336,6 +398,64 @@ def test_token_commands_refuse_unknown_users_and_ids(runner: FlaskCliRunner) -> 
     assert result.exit_code != 0
     assert "No user" in result.output
     assert runner.invoke(args=["api", "revoke-token", "99"]).exit_code != 0
+
+
+def test_wrong_tokens_are_limited_per_client(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    good = token_headers(app, runner)
+    limited = create_app(
+        {**app.config, "RATELIMIT_ENABLED": True, "API_TOKEN_RATE_LIMIT": "3 per hour"}
+    )
+    client = limited.test_client()
+    statuses = [
+        client.post(
+            "/api/v1/notes",
+            json={"title": f"guess {number}"},
+            headers={"Authorization": f"Bearer guess-{number}"},
+        ).status_code
+        for number in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+    # Past the limit even the right token waits: guessing cannot tell it apart.
+    right = client.post("/api/v1/notes", json={"title": "ok"}, headers=good)
+    assert right.status_code == 429
+    # Another client address is counted apart; right tokens are never counted.
+    other = {"REMOTE_ADDR": "192.0.2.7"}
+    for number in range(5):
+        answer = client.post(
+            "/api/v1/notes",
+            json={"title": f"note {number}"},
+            headers=good,
+            environ_base=other,
+        )
+        assert answer.status_code == 201
+{%- endif %}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_login and cookiecutter.use_wtf %}
+
+
+def test_a_new_password_ends_the_users_api_tokens(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient
+) -> None:
+    headers = token_headers(app, runner)
+    created = client.post("/api/v1/notes", json={"title": "a"}, headers=headers)
+    assert created.status_code == 201
+    login = {"email": "ada@example.com", "password": "correct horse"}
+    assert client.post("/auth/login", data=login).status_code == 302
+    new = "battery staple lamp"
+    changed = client.post(
+        "/auth/password",
+        data={
+            "current_password": "correct horse",
+            "password": new,
+            "confirm_password": new,
+        },
+    )
+    assert changed.status_code == 302
+    refused = client.post("/api/v1/notes", json={"title": "b"}, headers=headers)
+    assert refused.status_code == 401
+    with app.app_context():
+        assert db.session.execute(db.select(ApiToken)).first() is None
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.use_wtf %}
 

@@ -3,16 +3,27 @@
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import AuthActions
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from zxcvbn import zxcvbn
 
 from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.auth.forms import ZXCVBN_MAX_LENGTH
 from {{ cookiecutter.project_slug }}.auth.routes import is_safe_next
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
+
+# Where registering leads, for a new address and a taken one alike.
+{%- if cookiecutter.use_mail %}
+# With mail, no one is logged in: the answer tells nothing of who has an account.
+AFTER_REGISTER = "/auth/login"
+{%- else %}
+AFTER_REGISTER = "/auth/account"
+{%- endif %}
 
 
 def test_register_creates_a_logged_in_user(
@@ -21,7 +32,7 @@ def test_register_creates_a_logged_in_user(
     assert client.get("/auth/register").status_code == 200
     response = auth.register(email=" Ada@Example.com ")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/auth/account"
+    assert response.headers["Location"] == AFTER_REGISTER
     with app.app_context():
         user = db.session.execute(db.select(User)).scalar_one()
         assert user.email == "ada@example.com"
@@ -101,7 +112,7 @@ def test_register_accepts_long_uncommon_passwords(
             "confirm_password": password,
         },
     )
-    assert response.headers["Location"] == "/auth/account"
+    assert response.headers["Location"] == AFTER_REGISTER
     with app.app_context():
         assert db.session.execute(db.select(User)).scalar_one().check_password(password)
 
@@ -125,9 +136,18 @@ def test_taken_email_answers_like_a_new_one(app: Flask, auth: AuthActions) -> No
             "confirm_password": "another horse",
         },
     )
-    assert (taken.status_code, taken.headers["Location"]) == (302, "/auth/account")
-    assert (first.status_code, first.headers["Location"]) == (302, "/auth/account")
+    assert (taken.status_code, taken.headers["Location"]) == (302, AFTER_REGISTER)
+    assert (first.status_code, first.headers["Location"]) == (302, AFTER_REGISTER)
     assert taken.data == first.data
+    set_cookies = [
+        sorted(c.split("=", 1)[0] for c in r.headers.getlist("Set-Cookie"))
+        for r in (first, taken)
+    ]
+{%- if cookiecutter.use_mail %}
+    assert set_cookies[0] == set_cookies[1] == ["session"]
+{%- else %}
+    assert set_cookies[1] == []  # the one difference left (see the README)
+{%- endif %}
     with app.app_context():
         ada = db.session.execute(db.select(User).filter_by(email="ada@example.com"))
         assert ada.scalar_one().check_password("correct horse")
@@ -431,3 +451,29 @@ def test_password_change_refuses(
 def test_password_page_requires_login(client: FlaskClient) -> None:
     response = client.get("/auth/password")
     assert response.headers["Location"].startswith("/auth/login?next=")
+
+
+# zxcvbn's slowest input: many distinct l33t symbols (seconds of CPU at 72).
+L33T_WORST = "4@8({[<3&6!1|7+0$5%2" * 6
+STRENGTH_CHECK = "{{ cookiecutter.project_slug }}.auth.forms.zxcvbn"
+
+
+def test_strength_check_judges_a_bounded_prefix(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    with mock.patch(STRENGTH_CHECK, wraps=zxcvbn) as judge:
+        auth.register(password=L33T_WORST[:72])
+    [call] = judge.call_args_list
+    assert len(call.args[0]) == ZXCVBN_MAX_LENGTH
+
+
+def test_password_change_checks_the_current_password_first(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.register()
+    with mock.patch(STRENGTH_CHECK, wraps=zxcvbn) as judge:
+        response = auth.change_password(current="wrong password", new=L33T_WORST[:72])
+        assert judge.call_count == 0
+        assert b"not your" in response.data
+        auth.change_password(current="correct horse", new=L33T_WORST[:72])
+        assert judge.call_count == 1

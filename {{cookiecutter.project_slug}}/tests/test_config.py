@@ -31,6 +31,9 @@ def production_env(
 {%- if cookiecutter.use_sqlalchemy %}
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
 {%- endif %}
+{%- if cookiecutter.use_mail %}
+    monkeypatch.setenv("FLASK_SERVER_NAME", "site.example")
+{%- endif %}
     return monkeypatch
 
 

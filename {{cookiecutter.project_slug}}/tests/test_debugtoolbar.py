@@ -56,6 +56,9 @@ def test_toolbar_shows_in_development(tmp_path: Path) -> None:
 def test_toolbar_is_absent_in_production(tmp_path: Path) -> None:
     env = {
         "FLASK_SECRET_KEY": "a-long-random-production-secret-key",
+{%- if cookiecutter.use_mail %}
+        "FLASK_SERVER_NAME": "site.example",
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite'}",
 {%- endif %}

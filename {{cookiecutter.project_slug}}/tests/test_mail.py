@@ -118,6 +118,9 @@ def test_taken_address_answers_like_a_new_one_and_mails_its_owner(
     stranger = app.test_client()
     taken = auth_for(stranger).register(email="ADA@example.com", password=NEW_PASSWORD)
     assert (taken.status_code, taken.location) == (new.status_code, new.location)
+    assert (taken.location, taken.data) == ("/auth/login", new.data)
+    assert taken.headers.getlist("Set-Cookie")[0].startswith("session=")
+    assert new.headers.getlist("Set-Cookie")[0].startswith("session=")
     assert [m.to for m in outbox] == [["ada@example.com"], ["ada@example.com"]]
     assert "Someone tried to register" in outbox[1].subject
     assert link_in(outbox[1]) == "/auth/reset"
@@ -370,14 +373,52 @@ def test_links_name_server_name_not_the_host_header(
     assert "attacker.example" not in outbox[-1].body
 
 
-def test_production_without_server_name_sends_nothing(
-    app: Flask, outbox: list[Any], caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    "server_name",
+    [None, "", "evil.example/", "site.example@evil.example", "site.example evil"],
+)
+def test_production_refuses_to_start_without_a_plain_server_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server_name: str | None
 ) -> None:
-    app.testing = False
-    with app.test_request_context():
-        send_mail("ada@example.com", "Hello", "confirm", link="http://localhost/")
-    assert outbox == []
-    assert "set FLASK_SERVER_NAME" in caplog.text
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    monkeypatch.delenv("FLASK_SERVER_NAME", raising=False)
+    if server_name is not None:
+        monkeypatch.setenv("FLASK_SERVER_NAME", server_name)
+    with pytest.raises(RuntimeError, match="FLASK_SERVER_NAME"):
+        create_app()
+
+
+# Every forwarded header Werkzeug's ProxyFix reads, RFC 7239's Forwarded, and the
+# underscore variants some servers map to the WSGI environment.
+FORGED_HEADERS = {
+    "Host": "evil.example",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Proto": "http",
+    "X-Forwarded-Port": "6666",
+    "X-Forwarded-Prefix": "@evil.example",
+    "X-Forwarded-For": "203.0.113.9",
+    "Forwarded": "for=203.0.113.9;host=evil.example;proto=http",
+    "SCRIPT_NAME": "/.evil.example",
+}
+
+
+@pytest.mark.parametrize("hops", [0, 1, 2])
+def test_mailed_links_ignore_every_forwarded_header(
+    app: Flask, outbox: list[Any], hops: int
+) -> None:
+    add_user(app)
+    config = {**app.config, "PROXY_HOPS": hops, "SERVER_NAME": "site.example"}
+    proxied = create_app({**config, "PREFERRED_URL_SCHEME": "https"})
+    proxied.test_client().post(
+        "/auth/reset", data={"email": "ada@example.com"}, headers=FORGED_HEADERS
+    )
+    body = proxied.extensions["mailman"].outbox[-1].body
+    [link] = re.findall(r"https?://\S+", body)
+    assert link.startswith("https://site.example/auth/reset/"), link
+    assert "evil" not in body
+    assert "6666" not in body
 
 
 def test_development_prints_mail_to_the_console(

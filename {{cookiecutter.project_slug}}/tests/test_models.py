@@ -49,6 +49,9 @@ def test_production_hashes_passwords_with_scrypt(tmp_path: Path) -> None:
     app = create_app(
         {
             "SECRET_KEY": "a-long-random-production-secret-key",
+{%- if cookiecutter.use_mail %}
+            "SERVER_NAME": "site.example",
+{%- endif %}
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}",
         }
     )

@@ -57,6 +57,9 @@ def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Flask:
     for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_PROXY_HOPS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+{%- if cookiecutter.use_mail %}
+    monkeypatch.setenv("FLASK_SERVER_NAME", "site.example")
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     app = create_app()
@@ -333,10 +336,37 @@ def test_registration_is_rate_limited_per_client(app: Flask) -> None:
     assert statuses == [302, 302, 429]
 
 
+# Pages that show account data or carry a token (CSRF, reset link).
+PERSONAL_PAGES = [
+    "/auth/account",
+    "/auth/password",
+    "/auth/login",
+    "/auth/register",
+{%- if cookiecutter.use_mail %}
+    "/auth/reset",
+{%- endif %}
+]
+
+
+def test_personal_pages_are_never_stored(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.register()
+    for path in PERSONAL_PAGES:
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+    style = client.get("/static/style.css")
+    style.close()
+    assert "no-store" not in style.headers.get("Cache-Control", "")
+
+
 def test_production_warns_when_limits_are_counted_per_process(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("FLASK_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+{%- if cookiecutter.use_mail %}
+    monkeypatch.setenv("FLASK_SERVER_NAME", "site.example")
+{%- endif %}
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     for name in ("FLASK_DEBUG", "FLASK_TESTING"):
         monkeypatch.delenv(name, raising=False)

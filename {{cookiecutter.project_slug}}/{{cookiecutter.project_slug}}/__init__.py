@@ -55,6 +55,7 @@ from {{ cookiecutter.project_slug }}.extensions import (
 from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
 from {{ cookiecutter.project_slug }}.security import (
     SecurityHeaders,
+    no_store_personal,
     refuse_undecodable_query,
 )
 {%- if cookiecutter.use_sqlalchemy %}
@@ -118,6 +119,8 @@ def register_extensions(app: Flask) -> None:
 {%- endif %}
     # A query string that is not UTF-8 gets 400: no view could read it.
     app.before_request(refuse_undecodable_query)
+    # Pages made from the session or a token are never cached.
+    app.after_request(no_store_personal)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -188,6 +191,8 @@ def register_middleware(app: Flask) -> None:
     app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)  # type: ignore[method-assign]
     hops = app.config["PROXY_HOPS"]
     if hops:
+        # Only what a deployment needs: the client's address (rate limits, logs)
+        # and scheme (HSTS). X-Forwarded-Host, -Port and -Prefix stay ignored.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+            app.wsgi_app, x_for=hops, x_proto=hops
         )

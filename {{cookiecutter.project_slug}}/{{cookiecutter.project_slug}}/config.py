@@ -3,6 +3,9 @@
 {%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
 import os
 {%- endif %}
+{%- if cookiecutter.use_mail %}
+import re
+{%- endif %}
 from collections.abc import Mapping
 {%- if cookiecutter.use_login %}
 from datetime import timedelta
@@ -16,6 +19,10 @@ PLACEHOLDER_SECRET_KEYS = {"dev", "secret", "change-me", "changeme"}
 MIN_SECRET_KEY_LENGTH = 32
 # A random key of 32 characters has far more distinct ones than this.
 MIN_SECRET_KEY_DISTINCT = 10
+{%- if cookiecutter.use_mail %}
+# A host name or address, and a port: nothing that could end a URL's host early.
+SERVER_NAME = re.compile(r"([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
+{%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}
 SQLITE_FILENAME = "{{ cookiecutter.project_slug }}.sqlite"
 {%- endif %}
@@ -32,7 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Old keys still accepted when reading sessions, so a key can be rotated.
     "SECRET_KEY_FALLBACKS": [],
-    # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
+    # Number of reverse proxies in front of the app whose X-Forwarded-For and
+    # X-Forwarded-Proto to trust (the only forwarded headers read; see the README).
     "PROXY_HOPS": 0,
     # A request body larger than 1 MiB answers 413 Request Entity Too Large, and
     # so does a multipart form with a field over 64 KiB or more than 100 parts.
@@ -55,10 +63,17 @@ DEFAULTS: dict[str, Any] = {
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);
     # password changes count against it too.
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Failed logins allowed per account, from all addresses together. A browser
+    # that logged in to the account before is exempt (a signed "known device"
+    # cookie), so guessing cannot lock its owner out.
+    "ACCOUNT_LOGIN_RATE_LIMIT": "10 per hour",
     # Registration POSTs allowed per client address: each one costs a hash.
     "REGISTER_RATE_LIMIT": "10 per hour",
-    # "memory://" counts per process: with several gunicorn workers or servers,
-    # point FLASK_RATELIMIT_STORAGE_URI at a shared store (Flask-Limiter's URIs).
+    # Anonymous messages (the /messages/new form) per client address.
+    "MESSAGE_RATE_LIMIT": "10 per minute",
+    # "memory://" counts per process: gunicorn.conf.py then runs one process
+    # (with threads); for several servers, point FLASK_RATELIMIT_STORAGE_URI at
+    # a shared store (Flask-Limiter's URIs).
 {%- if cookiecutter.use_celery %}
     # REDIS_URL, when set, is used (see unprefixed_settings).
 {%- endif %}
@@ -85,9 +100,13 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRM_TOKEN_MAX_AGE": 7 * 24 * 3600,
     # Password reset and confirmation mails asked per client address.
     "MAIL_RATE_LIMIT": "5 per hour",
-    # In production the links in mails name the site by SERVER_NAME and
-    # PREFERRED_URL_SCHEME (FLASK_SERVER_NAME=example.com,
-    # FLASK_PREFERRED_URL_SCHEME=https), never by the request's Host header.
+    # Mails sent to one address, whoever asks: reset, confirmation and "someone
+    # tried to register" mails together. Over it, the page answers the same and
+    # no mail goes out.
+    "MAIL_ADDRESS_RATE_LIMIT": "3 per hour",
+    # The links in mails name the site by SERVER_NAME and PREFERRED_URL_SCHEME
+    # only (FLASK_SERVER_NAME=example.com, FLASK_PREFERRED_URL_SCHEME=https),
+    # never by a request header; production refuses to start without them.
 {%- endif %}
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -105,8 +124,11 @@ DEFAULTS: dict[str, Any] = {
 {%- if cookiecutter.use_login %}
     # Days an API token made by `flask api create-token` stays valid.
     "API_TOKEN_DAYS": 30,
+    # Requests with a wrong or expired bearer token allowed per client address.
+    "API_TOKEN_RATE_LIMIT": "10 per minute",
 {%- elif cookiecutter.use_sqlalchemy %}
     # The bearer token the API's writes need; None keeps the API read-only.
+    # Production refuses one shorter than 32 characters or plainly not random.
     "API_WRITE_TOKEN": None,
 {%- endif %}
 {%- endif %}
@@ -152,13 +174,17 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     production = not (app.debug or app.testing)
     if production:
         check_secret_key(app.config.get("SECRET_KEY"))
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
+        check_write_token(app.config.get("API_WRITE_TOKEN"))
+{%- endif %}
     elif not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "dev"
 {%- if cookiecutter.use_login %}
     if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         app.logger.warning(
-            "Rate limits are counted in memory, per process: with several workers"
-            " or hosts each counts apart. Set FLASK_RATELIMIT_STORAGE_URI"
+            "Rate limits are counted in memory, per process: gunicorn.conf.py runs"
+            " one process (with threads) for them, and several hosts each count"
+            " apart. Set FLASK_RATELIMIT_STORAGE_URI"
 {%- if cookiecutter.use_celery %}
             " (or REDIS_URL)"
 {%- endif %}
@@ -227,31 +253,53 @@ def celery_settings(redis_url: str) -> dict[str, str | bool]:
 {%- endif %}
 
 
+def looks_random(key: str | None) -> bool:
+    """True for a long key of many distinct characters, not a known placeholder."""
+    return bool(
+        key
+        and key not in PLACEHOLDER_SECRET_KEYS
+        and len(key) >= MIN_SECRET_KEY_LENGTH
+        and len(set(key)) >= MIN_SECRET_KEY_DISTINCT
+    )
+
+
 def check_secret_key(key: str | None) -> None:
     """Refuse to serve in production without a long, random SECRET_KEY."""
-    if (
-        not key
-        or key in PLACEHOLDER_SECRET_KEYS
-        or len(key) < MIN_SECRET_KEY_LENGTH
-        or len(set(key)) < MIN_SECRET_KEY_DISTINCT
-    ):
+    if not looks_random(key):
         raise RuntimeError(
             "SECRET_KEY is missing, short or not random enough for production: set"
             f" FLASK_SECRET_KEY to {MIN_SECRET_KEY_LENGTH} random characters or more,"
             " for example the output of:"
             ' python3 -c "import secrets; print(secrets.token_hex(32))"'
         )
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
+
+
+def check_write_token(token: str | None) -> None:
+    """Refuse a write token that can be guessed; unset keeps the API read-only."""
+    if token is not None and not looks_random(token):
+        raise RuntimeError(
+            "API_WRITE_TOKEN is short or not random enough: set"
+            f" FLASK_API_WRITE_TOKEN to {MIN_SECRET_KEY_LENGTH} random characters or"
+            " more, for example the output of:"
+            ' python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+{%- endif %}
 {%- if cookiecutter.use_mail %}
 
 
 def check_mail_settings(app: Flask) -> None:
-    """Warn of mail settings that production needs and that are left unset."""
-    if not app.config.get("SERVER_NAME"):
-        app.logger.warning(
-            "SERVER_NAME is not set: no mail will be sent, since its links would"
-            " trust the Host header of requests. Set FLASK_SERVER_NAME to the host"
-            " name users visit (e.g. example.com)."
+    """Refuse to start without the site's address; warn of other mail settings."""
+    server_name = app.config.get("SERVER_NAME") or ""
+    if not SERVER_NAME.fullmatch(server_name):
+        raise RuntimeError(
+            f"SERVER_NAME is {server_name!r}: the links in mails name the site by it,"
+            " never by a request header. Set FLASK_SERVER_NAME to the host name users"
+            " visit, with its port if not the default (e.g. example.com), and"
+            " FLASK_PREFERRED_URL_SCHEME=https when the site is served over HTTPS."
         )
+    if app.config["PREFERRED_URL_SCHEME"] not in {"http", "https"}:
+        raise RuntimeError("PREFERRED_URL_SCHEME must be https (or http).")
     if app.config["PREFERRED_URL_SCHEME"] != "https":
         app.logger.warning(
             "Links in mails start with %s://: set FLASK_PREFERRED_URL_SCHEME=https"

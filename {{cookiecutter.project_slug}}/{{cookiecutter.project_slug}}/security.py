@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from flask import abort, request
+from flask import Response, abort, request, session
 
 if TYPE_CHECKING:  # the WSGI types exist for type checkers only (as in Flask)
     from _typeshed import OptExcInfo
@@ -79,3 +79,14 @@ def refuse_undecodable_query() -> None:
         request.query_string.decode()
     except UnicodeDecodeError:
         abort(400)
+
+
+def no_store_personal(response: Response) -> Response:
+    """Forbid caches to keep a page made from the session or a bearer token.
+
+    Such a page may show account data or carry a form token: a shared computer's
+    browser cache or a proxy must not keep it (the Back button fetches it anew).
+    """
+    if session.accessed or "Authorization" in request.headers:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

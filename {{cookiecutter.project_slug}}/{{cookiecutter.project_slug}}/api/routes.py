@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
+from {{ cookiecutter.project_slug }}.api.parser import Parser
 from {{ cookiecutter.project_slug }}.api.schemas import (
     HealthSchema,
 {%- if cookiecutter.use_sqlalchemy %}
@@ -58,6 +59,8 @@ from {{ cookiecutter.project_slug }}.models import Note
 bp = Blueprint(
     "api", __name__, url_prefix="/api/v1", description="The application's JSON API."
 )
+# Read by @bp.arguments below: bodies that JSON cannot load answer 400.
+bp.ARGUMENTS_PARSER = Parser()
 {%- if cookiecutter.use_sqlalchemy %}
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -186,9 +189,9 @@ class Notes(MethodView):
             "total": db.session.scalar(select(func.count(Note.id))),
         }
 
+    @writes  # first: the token is checked before the body is read
     @bp.arguments(NoteSchema)
     @bp.response(201, NoteSchema)
-    @writes
     def post(self, data: dict[str, str]) -> Note:
         """Create a note."""
 {%- if cookiecutter.use_login %}
@@ -207,18 +210,18 @@ class NoteById(MethodView):
         """Read a note."""
         return db.get_or_404(Note, note_id)
 
+    @writes  # first: the token is checked before the body is read
     @bp.arguments(NoteSchema)
     @bp.response(200, NoteSchema)
-    @writes
     def put(self, data: dict[str, str], note_id: int) -> Note:
         """Replace a note's title and body."""
         note = owned_note(note_id)
         note.title, note.body = data["title"], data["body"]
         return save(note)
 
+    @writes  # first: the token is checked before the body is read
     @bp.arguments(NotePatchSchema(partial=True))
     @bp.response(200, NoteSchema)
-    @writes
     def patch(self, data: dict[str, str], note_id: int) -> Note:
         """Change some fields of a note."""
         if not request.get_data():

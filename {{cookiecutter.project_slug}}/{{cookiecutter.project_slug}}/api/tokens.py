@@ -10,10 +10,12 @@ from typing import ParamSpec, TypeVar
 import click
 from flask import current_app, g, request
 from flask.cli import with_appcontext
+from flask_limiter.util import get_remote_address
 from flask_smorest import abort
+from limits import parse
 from sqlalchemy import select
 
-from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import ApiToken, User, as_utc, utcnow
 
 MINUTE = "%Y-%m-%d %H:%M UTC"
@@ -62,8 +64,16 @@ def token_required(view: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(view)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        # Wrong tokens are counted per client address (API_TOKEN_RATE_LIMIT):
+        # past the limit, even a right one waits, so guessing gets nowhere.
+        limit = parse(current_app.config["API_TOKEN_RATE_LIMIT"])
+        client = ("api-token", get_remote_address())
+        if limiter.enabled and not limiter.limiter.test(limit, *client):
+            abort(429, message="Too many wrong tokens: try again later.")
         g.api_user = token_user()
         if g.api_user is None:
+            if limiter.enabled:
+                limiter.limiter.hit(limit, *client)
             abort(
                 401,
                 message="Send a valid token: Authorization: Bearer <token>.",

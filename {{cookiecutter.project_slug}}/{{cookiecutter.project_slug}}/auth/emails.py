@@ -1,8 +1,9 @@
 """The account mails and their links: signed, expiring tokens (ItsDangerous)."""
 
 import hashlib
+from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -71,20 +72,38 @@ def user_of_confirm_token(token: str) -> User | None:
     return user
 
 
+def mail_link(endpoint: str, **values: Any) -> str:
+    """An absolute link to `endpoint`, named by the settings alone.
+
+    SERVER_NAME, APPLICATION_ROOT and PREFERRED_URL_SCHEME give the site's address,
+    as for url_for outside a request: no header a client sends (Host, Forwarded,
+    X-Forwarded-*) can change where a mailed link leads. Production refuses to
+    start without SERVER_NAME; development and tests name the local server.
+    """
+    config = current_app.config
+    local = "localhost:5000" if current_app.debug else "localhost"
+    adapter = current_app.url_map.bind(
+        config["SERVER_NAME"] or local,
+        script_name=config["APPLICATION_ROOT"],
+        url_scheme=config["PREFERRED_URL_SCHEME"],
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def send_reset(user: User) -> None:
     """Mail `user` a link to choose a new password."""
-    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    link = mail_link("auth.reset_password", token=reset_token(user))
     minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
     send_mail(user.email, "Reset your password", "reset", link=link, minutes=minutes)
 
 
 def send_confirmation(user: User) -> None:
     """Mail `user` a link that confirms their address."""
-    link = url_for("auth.confirm_email", token=confirm_token(user), _external=True)
+    link = mail_link("auth.confirm_email", token=confirm_token(user))
     send_mail(user.email, "Confirm your address", "confirm", link=link)
 
 
 def send_already_registered(email: str) -> None:
     """Tell the owner of `email` that someone tried to register it again."""
-    link = url_for("auth.reset_request", _external=True)
+    link = mail_link("auth.reset_request")
     send_mail(email, "Someone tried to register your address", "registered", link=link)

@@ -19,7 +19,11 @@ from {{ cookiecutter.project_slug }}.auth.forms import (
 )
 from {{ cookiecutter.project_slug }}.auth.routes import (
     bp,
+{%- if cookiecutter.use_api %}
+    end_api_tokens,
+{%- endif %}
     end_sessions,
+    limit_mails_to_address,
     normalize_email,
     start_session,
 )
@@ -43,6 +47,7 @@ def mail_rate_limit() -> str:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(mail_rate_limit, methods=["POST"])
+@limit_mails_to_address
 def reset_request() -> ResponseReturnValue:
     """Mail a reset link to the account of an address; answer the same without one."""
     form = ResetRequestForm()
@@ -70,6 +75,9 @@ def reset_password(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm(user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data or "")
+{%- if cookiecutter.use_api %}
+        end_api_tokens(user.id)
+{%- endif %}
         # The link came to the address: it is confirmed too.
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
@@ -102,6 +110,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
 @bp.post("/confirm")
 @login_required
 @limiter.limit(mail_rate_limit)
+@limit_mails_to_address
 def resend_confirmation() -> ResponseReturnValue:
     """Mail the logged-in user a new confirmation link."""
     if current_user.email_confirmed_at is None:

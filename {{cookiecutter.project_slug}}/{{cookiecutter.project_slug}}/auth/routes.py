@@ -1,6 +1,7 @@
 """Views of the auth blueprint."""
 
 import functools
+import hashlib
 from urllib.parse import urlsplit
 
 import click
@@ -16,6 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 {# blank line #}
@@ -32,6 +34,9 @@ from {{ cookiecutter.project_slug }}.auth.forms import (
 )
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import (
+{%- if cookiecutter.use_api %}
+    ApiToken,
+{%- endif %}
     User,
     UserSession,
     session_idle_limit,
@@ -39,6 +44,17 @@ from {{ cookiecutter.project_slug }}.models import (
 )
 
 bp = Blueprint("auth", __name__)
+
+{%- if cookiecutter.use_mail %}
+# The answer to every registration, new address or taken.
+REGISTERED = (
+    "We mailed a link to {email} to confirm the address. If the account is new,"
+    " log in below with its password."
+)
+{%- endif %}
+# Set on a successful login: this browser knows the account's password.
+DEVICE_COOKIE = "known_device"
+DEVICE_COOKIE_DAYS = 365
 
 
 @functools.cache
@@ -72,6 +88,65 @@ def login_rate_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def account_login_rate_limit() -> str:
+    """The ACCOUNT_LOGIN_RATE_LIMIT setting, read at each request."""
+    return str(current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"])
+
+
+def account_key() -> str:
+    """Which account a login POST names: its failures count together, from anywhere."""
+    email = normalize_email(request.form.get("email", ""))
+    return hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def device_serializer() -> URLSafeSerializer:
+    """Signs the known-device cookie with SECRET_KEY (fallbacks still verify)."""
+    keys = [*current_app.config["SECRET_KEY_FALLBACKS"], current_app.secret_key]
+    return URLSafeSerializer(keys, salt="known-device")
+
+
+def known_device() -> bool:
+    """True when this browser logged in before to the account the form names.
+
+    Such a login is exempt from the per-account limit: an attacker who spends an
+    account's failed attempts cannot lock its owner out of a browser they use.
+    """
+    try:
+        known = device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return False
+    return bool(known == account_key())
+
+
+def login_failed(response: ResponseReturnValue) -> bool:
+    """A login POST that did not log in: it answers the form again, not a redirect."""
+    return getattr(response, "status_code", 200) != 302
+
+
+{%- if cookiecutter.use_mail %}
+
+
+def mail_address_rate_limit() -> str:
+    """The MAIL_ADDRESS_RATE_LIMIT setting, read at each request."""
+    return str(current_app.config["MAIL_ADDRESS_RATE_LIMIT"])
+
+
+def mailed_address() -> str:
+    """The address a POST would mail: the form's, else the logged-in user's."""
+    email = normalize_email(
+        request.form.get("email") or getattr(current_user, "email", None) or ""
+    )
+    return hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Mails to one address, whichever clients ask for them: the views that send one
+# (reset, confirmation, registration) share this count.
+limit_mails_to_address = limiter.shared_limit(
+    mail_address_rate_limit, "mail-to", key_func=mailed_address, methods=["POST"]
+)
+{%- endif %}
+
+
 def register_rate_limit() -> str:
     """The REGISTER_RATE_LIMIT setting, read at each request so tests can change it."""
     return str(current_app.config["REGISTER_RATE_LIMIT"])
@@ -89,6 +164,13 @@ def end_sessions(*conditions: ColumnElement[bool]) -> None:
     """Delete the UserSession rows that match: their cookies stop working at once."""
     db.session.execute(delete(UserSession).where(*conditions))
     db.session.commit()
+{%- if cookiecutter.use_api %}
+
+
+def end_api_tokens(user_id: int) -> None:
+    """Delete the user's API tokens, with the next commit: a new password ends them."""
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+{%- endif %}
 
 
 @bp.cli.command("end-idle-sessions")
@@ -106,6 +188,16 @@ def end_idle_sessions_command() -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(register_rate_limit, methods=["POST"])
+{%- if cookiecutter.use_mail %}
+@limit_mails_to_address
+def register() -> ResponseReturnValue:
+    """Create an account and mail a link to confirm its address.
+
+    A taken email gets the same answer (a redirect to the login page, the same
+    message) after the same hashing, and its owner is mailed instead. No one is
+    logged in here, so the answer tells nothing of who has an account.
+    """
+{%- else %}
 def register() -> ResponseReturnValue:
     """Create an account, then log the new user in.
 
@@ -113,6 +205,7 @@ def register() -> ResponseReturnValue:
     costs the same hashing, so the response does not tell it apart; only the
     new account is logged in (see the README).
     """
+{%- endif %}
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
     form = RegistrationForm()
@@ -122,22 +215,34 @@ def register() -> ResponseReturnValue:
         user = User(email=email)
         user.set_password(form.password.data or "")
         taken = db.session.execute(select(User.id).filter_by(email=email)).first()
+{%- if cookiecutter.use_mail %}
         if not taken:
             db.session.add(user)
-            start_session(user)
-{%- if cookiecutter.use_mail %}
+            db.session.commit()
             send_confirmation(user)
         else:
             # The owner hears of it by mail; the form answers as for a new account.
             send_already_registered(email)
-        flash(f"We mailed a link to {email} to confirm the address.", "success")
-{%- endif %}
+        flash(REGISTERED.format(email=email), "success")
+        return redirect(url_for("auth.login"))
+{%- else %}
+        if not taken:
+            db.session.add(user)
+            start_session(user)
         return redirect(url_for("auth.account"))
+{%- endif %}
     return render_template("auth/register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(
+    account_login_rate_limit,
+    methods=["POST"],
+    key_func=account_key,
+    exempt_when=known_device,
+    deduct_when=login_failed,
+)
 def login() -> ResponseReturnValue:
     """Log in with email and password; go back to `next` only if it is on this site."""
     if current_user.is_authenticated:
@@ -156,7 +261,16 @@ def login() -> ResponseReturnValue:
             target = request.args.get("next")
             if target is None or not is_safe_next(target):
                 target = url_for("auth.account")
-            return redirect(target)
+            response = redirect(target)
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device_serializer().dumps(account_key()),
+                max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
         flash("Invalid email or password.", "error")
     return render_template("auth/login.html", form=form)
 
@@ -188,15 +302,16 @@ def change_password() -> ResponseReturnValue:
     """Change the password after checking the current one; end every other session."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if current_user.check_password(form.current_password.data or ""):
-            current_user.set_password(form.password.data or "")
-            end_sessions(
-                UserSession.user_id == current_user.id,
-                UserSession.id != current_user.session_id,
-            )
-            flash("Password changed. Your other sessions are logged out.", "success")
-            return redirect(url_for("auth.account"))
-        form.current_password.errors = ["This is not your current password."]
+        current_user.set_password(form.password.data or "")
+{%- if cookiecutter.use_api %}
+        end_api_tokens(current_user.id)
+{%- endif %}
+        end_sessions(
+            UserSession.user_id == current_user.id,
+            UserSession.id != current_user.session_id,
+        )
+        flash("Password changed. Your other sessions are logged out.", "success")
+        return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form)
 
 

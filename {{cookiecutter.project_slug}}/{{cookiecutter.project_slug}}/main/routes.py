@@ -9,7 +9,7 @@ from flask import (
 {%- if cookiecutter.use_migrate %}
     Flask,
 {%- endif %}
-{%- if (cookiecutter.use_wtf and not cookiecutter.use_sqlalchemy) or cookiecutter.use_migrate %}
+{%- if (cookiecutter.use_wtf and (cookiecutter.use_login or not cookiecutter.use_sqlalchemy)) or cookiecutter.use_migrate %}
     current_app,
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
@@ -61,9 +61,19 @@ def index() -> str:
     return render_template("main/index.html")
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
+{%- if cookiecutter.use_login %}
+
+
+def message_rate_limit() -> str:
+    """The MESSAGE_RATE_LIMIT setting, read at each request so tests can change it."""
+    return str(current_app.config["MESSAGE_RATE_LIMIT"])
+{%- endif %}
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
+{%- if cookiecutter.use_login %}
+@limiter.limit(message_rate_limit, methods=["POST"])
+{%- endif %}
 def new_message() -> ResponseReturnValue:
     """Show the message form; on a valid POST, store the message and go home."""
     form = MessageForm()
