@@ -34,8 +34,11 @@ def test_worker_answers_ping_through_redis(tmp_path, database):
         f"no Redis server answers on {REDIS_HOST}:{REDIS_PORT}",
     )
     project = bake(tmp_path, use_celery=True, database=database)
-    # A database number of its own, emptied first, keeps other users' jobs apart.
-    redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/13"
+    # A database number of its own, emptied first, keeps other users' jobs apart:
+    # one per parameter, since xdist runs both at once and either worker would
+    # take the other's task.
+    number = {"sqlite": 13, "postgresql": 14}[database]
+    redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"
     env = {
         "FLASK_SECRET_KEY": "worker-test-secret-key-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite'}",

@@ -290,7 +290,9 @@ class Project:
         # the project's tests share one database, so one worker, and only the
         # modules that use it: tests/test_databases.py runs every module of fresh
         # bakes of the same answers on PostgreSQL already.
-        selection = ["-n", "2"]
+        # pytest-benchmark, where the machine's Python carries it, warns under
+        # xdist, and the project's filterwarnings = error makes that fatal.
+        selection = ["-n", "2", "-p", "no:benchmark"]
         if test_database_url:
             modules = [m for m in SERVER_MODULES if (self.path / m).exists()]
             selection = ["-n", "0", *modules]

@@ -133,7 +133,8 @@ def test_hosts_started_together_migrate_once(server, database, bake):
     for upgrade, output in zip(upgrades, outputs, strict=True):
         assert upgrade.returncode == 0, output
     applied = [output.count("Running upgrade") for output in outputs]
-    assert sorted(applied) == [0, 0, 1], outputs
+    revisions = len(list(project.glob("*/migrations/versions/*.py")))
+    assert sorted(applied) == [0, 0, revisions], outputs
     assert server.tables(database) == TABLES | {"alembic_version"}
     assert len(server.query(database, "SELECT version_num FROM alembic_version")) == 1
 

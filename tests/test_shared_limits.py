@@ -18,7 +18,7 @@ try:
 except ImportError:  # the test then skips, or fails under CI=true
     redis = None
 
-REDIS_URL = "redis://127.0.0.1:6379/12"  # a database of its own, emptied first
+REDIS_URL = "redis://127.0.0.1:6379/10"  # a database of its own, emptied first
 LIMIT = 5
 WORKERS = 3
 # Each access log line names the worker process that answered: "<pid> status".
