@@ -196,7 +196,13 @@ class Project:
 
     def __init__(self, path, database_url):
         self.path = path
-        self.env = {"DATABASE_URL": database_url, "FLASK_SECRET_KEY": SECRET_KEY}
+        # Production settings, as a deployed project has them (mail's links need
+        # the site's name: CHANGELOG.md, 2026-12-07).
+        self.env = {
+            "DATABASE_URL": database_url,
+            "FLASK_SECRET_KEY": SECRET_KEY,
+            "FLASK_SERVER_NAME": "localhost",
+        }
         self.own_work = False
 
     def attempt(self, *command):
