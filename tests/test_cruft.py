@@ -166,6 +166,7 @@ import os
 app = create_app({{
     "SECRET_KEY": os.environ["FLASK_SECRET_KEY"],
     "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+    "SERVER_NAME": os.environ["FLASK_SERVER_NAME"],
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
 }})
