@@ -1,7 +1,7 @@
 """Every pip a user may have resolves the locks with --require-hashes.
 
 Each offered Python brings its own pip (3.11.7 and 3.12.1 bring 23.2.1, 3.13.0
-brings 24.2): a fresh venv of each, and this environment's newer pip, resolve
+brings 24.2): a fresh venv of each, and one upgraded to the newest pip, resolve
 requirements/test.txt (what .ci/run installs) and the fullest bake's
 requirements-dev.lock and requirements.lock, as the README and the printed next
 steps install them. Older pips read a package's request for an extra
@@ -36,14 +36,15 @@ def fullest(tmp_path_factory):
 
 
 def pip_of(version, tmp_path):
-    """The pip of a fresh venv of Python `version` (this environment's for None)."""
+    """The pip of a fresh venv of Python `version`; for None, the newest pip."""
     if version is None:
-        return [sys.executable, "-m", "pip"]
-    python = find_python(version)
-    reason = f"Python {version} is not installed (pyenv install {version})"
-    if not python and IN_CI and version not in REQUIRED:
-        pytest.skip(f"{reason}; FOUNDRY_PYTHONS does not list it")
-    require(python, reason)
+        python = sys.executable
+    else:
+        python = find_python(version)
+        reason = f"Python {version} is not installed (pyenv install {version})"
+        if not python and IN_CI and version not in REQUIRED:
+            pytest.skip(f"{reason}; FOUNDRY_PYTHONS does not list it")
+        require(python, reason)
     venv = tmp_path / "venv"
     created = run(
         [python, "-m", "venv", "--without-scm-ignore-files", venv], cwd=tmp_path
@@ -51,7 +52,14 @@ def pip_of(version, tmp_path):
     if created.returncode:  # before 3.13, venv has no --without-scm-ignore-files
         created = run([python, "-m", "venv", venv], cwd=tmp_path)
     assert created.returncode == 0, created.stderr
-    return [venv / "bin" / "python", "-m", "pip"]
+    pip = [venv / "bin" / "python", "-m", "pip"]
+    if version is None:
+        upgraded = run([*pip, "install", "--quiet", "--upgrade", "pip"], cwd=tmp_path)
+        require(
+            upgraded.returncode == 0,
+            f"the newest pip could not be installed: {upgraded.stderr[-500:]}",
+        )
+    return pip
 
 
 @pytest.mark.parametrize(
