@@ -45,6 +45,16 @@ def wait_until_up(url, process, log, attempts=100):
     raise AssertionError(f"the server did not come up:\n{log.read_text()[-3000:]}")
 
 
+def stop(process, timeout):
+    """Ask `process` to end (SIGTERM); kill it if it has not within `timeout` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def serve(project, workdir, server_name=False, **extra_env):
     """Serve `project` with gunicorn in production mode on a free loopback port.
@@ -81,12 +91,7 @@ def serve(project, workdir, server_name=False, **extra_env):
         wait_until_up(url + "/healthz", process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=30)
 
 
 @contextlib.contextmanager
@@ -163,9 +168,4 @@ backend app
         wait_until_up(url + "/healthz", process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
