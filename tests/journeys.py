@@ -42,12 +42,11 @@ INSTALL_STEPS = re.compile(
 LONG_RUNNING = re.compile(r"^(flask run|celery .* worker)")
 
 
-def bake(output_dir, **answers):
-    """Bake as a user does, from the command line; return (project, printed text)."""
-    words = [f"{key}={value}" for key, value in answers.items()]
+def bake_command(cwd, *arguments):
+    """Run `cookiecutter --no-input <template> ...` from `cwd`; return its output."""
     done = subprocess.run(
-        [PYTHON, "-m", "cookiecutter", "--no-input", str(TEMPLATE), *words],
-        cwd=output_dir,
+        [PYTHON, "-m", "cookiecutter", "--no-input", str(TEMPLATE), *arguments],
+        cwd=cwd,
         env=clean_env(),
         capture_output=True,
         text=True,
@@ -55,8 +54,14 @@ def bake(output_dir, **answers):
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def bake(output_dir, **answers):
+    """Bake as a user does, from the command line; return (project, printed text)."""
+    printed = bake_command(output_dir, *(f"{k}={v}" for k, v in answers.items()))
     (project,) = [p for p in Path(output_dir).iterdir() if p.is_dir()]
-    return project, done.stdout
+    return project, printed
 
 
 def printed_commands(printed):

@@ -26,6 +26,7 @@ from tests.conftest import clean_env
 from tests.conftest import require
 from tests.conftest import ruff
 from tests.conftest import run
+from tests.serving import stop
 from tests.serving import wait_until_up
 from tests.test_initializr import shared_cache
 
@@ -70,8 +71,7 @@ def gunicorn(workdir, **env):
         wait_until_up(url + "/healthz", process, log)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process, timeout=30)
 
 
 @pytest.fixture(scope="module")

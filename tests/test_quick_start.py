@@ -21,10 +21,10 @@ import time
 
 import pytest
 
-from tests.conftest import PYTHON
 from tests.conftest import TEMPLATE
 from tests.conftest import clean_env
 from tests.conftest import run
+from tests.journeys import bake_command
 from tests.journeys import fetch
 from tests.journeys import printed_commands
 from tests.test_readme_commands import free_port
@@ -125,21 +125,6 @@ def test_quick_start_bakes_beside_the_clone(tmp_path):
     print(f"Printed steps run verbatim from the clone: {steps}")
 
 
-def bake_from_elsewhere(cwd, *options):
-    """Bake with the `cookiecutter` command from `cwd`; return what it printed."""
-    done = subprocess.run(
-        [PYTHON, "-m", "cookiecutter", "--no-input", str(TEMPLATE), *options],
-        cwd=cwd,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.mark.parametrize(
     ("output_dir", "expected_cd"),
     [
@@ -160,7 +145,7 @@ def test_printed_cd_works_from_where_the_user_stands(tmp_path, output_dir, expec
     user.mkdir(parents=True)
     where = {"tmp": tmp_path, "tmp_from_root": str(tmp_path).lstrip("/")}
     options = ["-o", output_dir.format(**where)] if output_dir else []
-    printed = bake_from_elsewhere(user, *options)
+    printed = bake_command(user, *options)
     steps = printed_commands(printed)
     assert steps[0] == expected_cd.format(tmp=tmp_path), printed
     assert steps[1] == "python3 -m venv .venv && . .venv/bin/activate", printed
