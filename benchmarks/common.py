@@ -215,7 +215,7 @@ def duration(text):
 
 
 def table(rows, headers):
-    """A plain-text table, as printed and pasted into README.md."""
+    """A plain-text table, as printed and pasted into benchmarks/README.md."""
     widths = [
         max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)
     ]

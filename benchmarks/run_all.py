@@ -1,4 +1,4 @@
-"""Run every benchmark and print its table: the figures README.md records."""
+"""Run every benchmark and print its table: the figures benchmarks/README.md records."""
 
 import argparse
 import subprocess
@@ -22,7 +22,7 @@ def main():
     parser.add_argument(
         "--write-readme",
         action="store_true",
-        help="let serving.py write its tables into README.md",
+        help="let serving.py write its tables into benchmarks/README.md",
     )
     args = parser.parse_args()
     started = time.perf_counter()

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from common import APPS
 from common import SECRET
-from common import TEMPLATE
 from common import Gunicorn
 from common import bake
 from common import load
@@ -52,6 +51,8 @@ GENERATED, NO_RECYCLE, STOCK, BARE, FLOOR = (
     "floor (same imports)",
 )
 WORKERS = "2"
+# benchmarks/README.md keeps the tables of the last recorded run between these.
+README = Path(__file__).resolve().parent / "README.md"
 README_BEGIN = "<!-- serving.py:begin -->"
 README_END = "<!-- serving.py:end -->"
 
@@ -281,7 +282,7 @@ def met(value, target, higher=True):
 
 
 def report(args, starts, rates, errors, memories, recycles):
-    """The Markdown that README.md quotes: every table of this run."""
+    """The Markdown that benchmarks/README.md quotes: every table of this run."""
     out = []
     loads = ", ".join(f"{load:.1f}" for load in args.loads)
     out.append(
@@ -423,17 +424,16 @@ def report(args, starts, rates, errors, memories, recycles):
 
 
 def write_readme(text):
-    """Replace the figures between the serving markers of the template's README."""
-    readme = TEMPLATE / "README.md"
-    content = readme.read_text()
+    """Replace the figures between the serving markers of benchmarks/README.md."""
+    content = README.read_text()
     begin, end = content.index(README_BEGIN), content.index(README_END)
-    readme.write_text(
+    README.write_text(
         content[: begin + len(README_BEGIN)] + "\n" + text + "\n" + content[end:]
     )
 
 
 def main():
-    """Measure, print the Markdown tables, and optionally write them to README.md."""
+    """Measure, print the Markdown tables, optionally write them to README.md here."""
     parser = argparse.ArgumentParser(description=__doc__)
     # Many short rounds, interleaved across the apps, so that a slow spell of a
     # shared machine falls on every app alike and the medians stay comparable.
@@ -454,7 +454,7 @@ def main():
     parser.add_argument(
         "--write-readme",
         action="store_true",
-        help="put the tables between the serving markers of README.md",
+        help="put the tables between the serving markers of benchmarks/README.md",
     )
     args = parser.parse_args()
     if args.from_json:
