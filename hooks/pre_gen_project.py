@@ -13,8 +13,12 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 # The options given to the `cookiecutter` command (local_extensions.py).
 COMMAND_LINE = json.loads(r"""{{ command_line | tojson }}""")
 # cookiecutter.json as written (local_extensions.py), the one list of options:
-# a yes/no option's value is a boolean, a choice's the list of its values.
-QUESTIONS = dict(json.loads(r"""{{ cookiecutter_json | tojson }}"""))
+# a yes/no option's value is a boolean, a choice's the list of its values. It is
+# missing in one case: `cruft update` of a project made before local_extensions.py
+# gave it. cruft renders the project's own template version first, in the same
+# process, and Python keeps the local_extensions.py imported then; the answers
+# it replays were checked when the project was made.
+QUESTIONS = dict(json.loads(r"""{{ cookiecutter_json | default([]) | tojson }}"""))
 BOOLEAN_OPTIONS = tuple(
     name for name, value in QUESTIONS.items() if isinstance(value, bool)
 )
