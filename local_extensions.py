@@ -1,25 +1,30 @@
 """Jinja extensions of the template, loaded by cookiecutter in its own process.
 
-Hooks run in a process of their own and see only the answers. Two things they
-need live in cookiecutter's process, so these extensions reach them there:
+Hooks run in a process of their own and see only the answers. What else they
+need lives in cookiecutter's process, so these extensions reach it there:
 
 - `CommandLine`: the options the user gave the `cookiecutter` command (`-o`,
   `-f`, `--checkout`...), as the global `command_line`, so that the hooks print a
-  `cd` and a "bake again" command that are right from where the user stands.
+  `cd` and a "bake again" command that are right from where the user stands;
+  and cookiecutter.json as written, as the global `cookiecutter_json`, so that
+  the pre-generation hook checks the answers against its options and choices
+  (cookiecutter gives hooks the answers only).
 - `FollowingDefaults`: while cookiecutter asks its questions, a yes/no question's
   default follows the earlier answers it needs (no SQLAlchemy: Migrate, Login and
   mail default to no). cookiecutter has no way to say so in cookiecutter.json
   that keeps the answers booleans (a Jinja default makes them text), so this
-  wraps its yes/no prompt. The rules are hooks/pre_gen_project.py's REQUIREMENTS.
+  wraps its yes/no prompt. The rules are hooks/pre_gen_project.py's RULES.
 """
 
 import ast
+import json
 from pathlib import Path
 
 import click
 from jinja2.ext import Extension
 
-PRE_GEN_HOOK = Path(__file__).resolve().parent / "hooks" / "pre_gen_project.py"
+TEMPLATE = Path(__file__).resolve().parent
+PRE_GEN_HOOK = TEMPLATE / "hooks" / "pre_gen_project.py"
 
 # Options of `cookiecutter` that describe this run only, never the next one.
 NOT_REPEATED = {
@@ -33,14 +38,27 @@ NOT_REPEATED = {
 
 
 def requirements():
-    """REQUIREMENTS of the pre-generation hook: option -> the options it needs."""
+    """The pre-generation hook's RULES as option -> the options it needs."""
     tree = ast.parse(PRE_GEN_HOOK.read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-            getattr(target, "id", None) == "REQUIREMENTS" for target in node.targets
+            getattr(target, "id", None) == "RULES" for target in node.targets
         ):
-            return ast.literal_eval(node.value)
-    raise LookupError(f"no REQUIREMENTS in {PRE_GEN_HOOK}")
+            needs = {}
+            for option, needed, _why in ast.literal_eval(node.value):
+                needs.setdefault(option, []).append(needed)
+            return needs
+    raise LookupError(f"no RULES in {PRE_GEN_HOOK}")
+
+
+def cookiecutter_json():
+    """cookiecutter.json's options as written, in its order: [name, value] pairs.
+
+    Pairs rather than a mapping, because Jinja's `tojson` sorts a mapping's keys.
+    cookiecutter's own keys (`_extensions`, `__prompts__`...) are left out.
+    """
+    raw = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+    return [[name, value] for name, value in raw.items() if not name.startswith("_")]
 
 
 def cookiecutter_context():
@@ -84,11 +102,12 @@ def command_line():
 
 
 class CommandLine(Extension):
-    """Make `command_line` (see command_line()) a global of every template."""
+    """Make `command_line` and `cookiecutter_json` globals of every template."""
 
     def __init__(self, environment):
         super().__init__(environment)
         environment.globals["command_line"] = command_line()
+        environment.globals["cookiecutter_json"] = cookiecutter_json()
 
 
 class FollowingDefaults(Extension):

@@ -6,43 +6,50 @@ import re
 import shlex
 import sys
 import unicodedata
+from typing import NamedTuple
 
 # The answers, rendered by cookiecutter as JSON so any text survives intact.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 # The options given to the `cookiecutter` command (local_extensions.py).
 COMMAND_LINE = json.loads(r"""{{ command_line | tojson }}""")
+# cookiecutter.json as written (local_extensions.py), the one list of options:
+# a yes/no option's value is a boolean, a choice's the list of its values. It is
+# missing in one case: `cruft update` of a project made before local_extensions.py
+# gave it. cruft renders the project's own template version first, in the same
+# process, and Python keeps the local_extensions.py imported then; the answers
+# it replays were checked when the project was made.
+QUESTIONS = dict(json.loads(r"""{{ cookiecutter_json | default([]) | tojson }}"""))
+BOOLEAN_OPTIONS = tuple(
+    name for name, value in QUESTIONS.items() if isinstance(value, bool)
+)
+CHOICES = {
+    name: tuple(value) for name, value in QUESTIONS.items() if isinstance(value, list)
+}
 
-BOOLEAN_OPTIONS = (
-    "use_sqlalchemy",
-    "use_migrate",
-    "use_login",
-    "use_mail",
-    "use_wtf",
-    "use_docker",
-    "use_debugtoolbar",
-    "use_api",
-    "use_celery",
-    "use_kubernetes",
+# (option, needs, why): the option answered yes needs the other one answered yes.
+RULES = (
+    ("use_migrate", "use_sqlalchemy", "migrations describe Flask-SQLAlchemy models"),
+    ("use_login", "use_sqlalchemy", "accounts are stored in a users table"),
+    ("use_login", "use_wtf", "the login and register forms need CSRF protection"),
+    ("use_kubernetes", "use_docker", "the manifests run the Dockerfile's image"),
+    ("use_mail", "use_login", "the mails reset and confirm accounts of users"),
 )
 
-# (option, what it needs): each option set to yes needs every option it names.
-REQUIREMENTS = {
-    "use_migrate": ("use_sqlalchemy",),
-    "use_login": ("use_sqlalchemy", "use_wtf"),
-    "use_kubernetes": ("use_docker",),
-    "use_mail": ("use_login",),
-}
 
-WHY = {
-    ("use_migrate", "use_sqlalchemy"): "migrations describe Flask-SQLAlchemy models",
-    ("use_login", "use_sqlalchemy"): "accounts are stored in a users table",
-    ("use_login", "use_wtf"): "the login and register forms need CSRF protection",
-    ("use_kubernetes", "use_docker"): "the manifests run the Dockerfile's image",
-    ("use_mail", "use_login"): "the mails reset and confirm accounts of users",
-}
+class Refusal(NamedTuple):
+    """One refused answer: its option, the message, the answer to bake with instead."""
+
+    option: str
+    message: str
+    fix: str | bool | None = None  # None: leave the answer out, its default applies
+
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-# Longer names push lines such as `from <slug>.slow_queries import ...` past 88.
+# The package's name is typed in every import and command, and names what is
+# made from it: the database, the Docker image and, with dashes, the Kubernetes
+# objects. The longest of those, the CronJob `<slug>-session-cleanup`, may have
+# 52 characters (Kubernetes adds 11 to name its Jobs), which allows 36; 32 keeps
+# room for a longer object name and is still more than a name people type.
 MAX_SLUG_LENGTH = 32
 # Names the package would shadow: the standard library, the modules the project
 # installs (its dependencies and theirs), and the folders the project contains.
@@ -141,12 +148,6 @@ VERSION_PATTERN = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-CHOICES = {
-    "python_version": ("3.11", "3.12", "3.13", "3.14", "3.15"),
-    "database": ("sqlite", "postgresql", "mysql"),
-    "ci": ("github", "gitlab", "none"),
-    "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
-}
 
 
 def yes_no(value):
@@ -163,56 +164,64 @@ def shown(value, limit=60):
 
 
 def check_slug(slug):
-    """Return why `slug` cannot name the package, or None if it can."""
+    """Return a Refusal of `slug` as the package's name, or None if it can be."""
     accepted = "a lowercase ASCII Python name: a letter, then letters, digits or _"
     if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
-        return f"project_slug={shown(slug)} is not {accepted}."
+        return Refusal("project_slug", f"project_slug={shown(slug)} is not {accepted}.")
     if len(slug) > MAX_SLUG_LENGTH:
-        return (
+        return Refusal(
+            "project_slug",
             f"project_slug={shown(slug)} is {len(slug)} characters long:"
-            f" use at most {MAX_SLUG_LENGTH}."
+            f" use at most {MAX_SLUG_LENGTH}.",
         )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
-        return (
-            f"project_slug={slug!r} is a Python keyword: choose another name,"
-            f" e.g. {slug}_app."
-        )
-    if slug in RESERVED_SLUGS:
-        return (
-            f"project_slug={slug!r} would shadow the module or folder {slug!r}:"
-            f" choose another name, e.g. {slug}_app."
-        )
-    return None
+        why = "is a Python keyword"
+    elif slug in RESERVED_SLUGS:
+        why = f"would shadow the module or folder {slug!r}"
+    else:
+        return None
+    fix = f"{slug}_app"
+    return Refusal(
+        "project_slug",
+        f"project_slug={slug!r} {why}: choose another name, e.g. {fix}.",
+        fix,
+    )
 
 
 def check_text(option, value, max_length):
-    """Return why free text `value` cannot be baked in, or None if it can."""
+    """Return a Refusal of free text `value`, or None if it can be baked in."""
     accepted = f"one line of printable text, at most {max_length} characters"
     if not isinstance(value, str):
-        return f"{option}={shown(value)} is not text: give {accepted}."
+        return Refusal(option, f"{option}={shown(value)} is not text: give {accepted}.")
     for char in value:
         kind = REFUSED_CATEGORIES.get(unicodedata.category(char))
         if kind:
-            return (
+            return Refusal(
+                option,
                 f"{option}={shown(value)} contains the {kind} U+{ord(char):04X}:"
-                f" give {accepted}."
+                f" give {accepted}.",
             )
     if len(value) > max_length:
-        return (
-            f"{option}={shown(value)} is {len(value)} characters long: give {accepted}."
+        return Refusal(
+            option,
+            f"{option}={shown(value)} is {len(value)} characters long:"
+            f" give {accepted}.",
         )
     return None
 
 
-def problems(answers):
-    """List every reason the answers cannot make a working project."""
+def refusals(answers):
+    """Every reason the answers cannot make a working project, as Refusals."""
     found = [check_slug(answers["project_slug"])]
     for option, max_length in MAX_TEXT_LENGTHS.items():
         found.append(check_text(option, answers[option], max_length))
-    if isinstance(answers["project_name"], str) and not answers["project_name"].strip():
+    name = answers["project_name"]
+    if isinstance(name, str) and not name.strip():
         found.append(
-            f"project_name={shown(answers['project_name'])} is empty:"
-            " give the project a name."
+            Refusal(
+                "project_name",
+                f"project_name={shown(name)} is empty: give the project a name.",
+            )
         )
     email = answers["author_email"]
     if not (
@@ -221,75 +230,86 @@ def problems(answers):
         and EMAIL_PATTERN.fullmatch(email)
     ):
         found.append(
-            f"author_email={shown(email)} is not an email address such as"
-            f" you@example.com (ASCII, at most {MAX_EMAIL_LENGTH} characters)."
+            Refusal(
+                "author_email",
+                f"author_email={shown(email)} is not an email address such as"
+                f" you@example.com (ASCII, at most {MAX_EMAIL_LENGTH} characters).",
+            )
         )
     version = answers["version"]
     if not (isinstance(version, str) and VERSION_PATTERN.fullmatch(version)):
         found.append(
-            f"version={shown(version)} is not a PEP 440 version such as 0.1.0,"
-            " 1.0rc1 or 2.0.post1."
+            Refusal(
+                "version",
+                f"version={shown(version)} is not a PEP 440 version such as 0.1.0,"
+                " 1.0rc1 or 2.0.post1.",
+            )
         )
     for option in BOOLEAN_OPTIONS:
         if not isinstance(answers[option], bool):
             found.append(
-                f"{option}={shown(answers[option])} must be yes or no (true/false)."
+                Refusal(
+                    option,
+                    f"{option}={shown(answers[option])} must be yes or no"
+                    " (true/false).",
+                )
             )
     for option, accepted in CHOICES.items():
         if answers[option] not in accepted:
             found.append(
-                f"{option}={shown(answers[option])} is not one of:"
-                f" {', '.join(accepted)}."
-            )
-    for option, needs in REQUIREMENTS.items():
-        for needed in needs:
-            if answers[option] is True and answers[needed] is not True:
-                found.append(
-                    f"{option}=yes needs {needed}=yes: {WHY[option, needed]}."
-                    f" Set {needed}=yes, or {option}=no."
+                Refusal(
+                    option,
+                    f"{option}={shown(answers[option])} is not one of:"
+                    f" {', '.join(accepted)}.",
                 )
+            )
+    for option, needed, why in RULES:
+        if answers[option] is True and answers[needed] is not True:
+            found.append(
+                Refusal(
+                    option,
+                    f"{option}=yes needs {needed}=yes: {why}."
+                    f" Set {needed}=yes, or {option}=no.",
+                    False,  # turned off with what it needs
+                )
+            )
     if (
         answers["use_kubernetes"] is True
         and answers["use_sqlalchemy"] is True
         and answers["database"] == "sqlite"
     ):
         found.append(
-            "use_kubernetes=yes with database=sqlite: SQLite is a file on one host,"
-            " which the replicas of a Kubernetes deployment cannot share."
-            " Set database=postgresql or database=mysql, or use_kubernetes=no."
+            Refusal(
+                "use_kubernetes",
+                "use_kubernetes=yes with database=sqlite: SQLite is a file on one"
+                " host, which the replicas of a Kubernetes deployment cannot share."
+                " Set database=postgresql or database=mysql, or use_kubernetes=no.",
+            )
         )
-    return [problem for problem in found if problem]
+    return [refusal for refusal in found if refusal]
 
 
-def option_of(problem):
-    """The option a problem's message starts with: `use_login` of `use_login=yes`."""
-    return problem.partition("=")[0]
+def problems(answers):
+    """The message of every refusal, each starting with `<option>=`."""
+    return [refusal.message for refusal in refusals(answers)]
 
 
-def kept_answers(answers, found):
-    """The answers to bake with next time: each refused one fixed, or left out.
-
-    A refused slug becomes the fix its message suggests; an option that needs
-    another one the user turned off is turned off too; any other refused answer
-    is left out, so the template's default applies.
-    """
+def kept_answers(answers):
+    """The answers to bake with next time: each refused one fixed, or left out."""
     kept = {
         key: value
         for key, value in answers.items()
         if not key.startswith("_") and isinstance(value, str | bool)
     }
-    for problem in found:
-        option = option_of(problem)
-        if option == "project_slug" and ", e.g. " in problem:
-            kept[option] = problem.rpartition(", e.g. ")[2].rstrip(".")
-        elif option in REQUIREMENTS and " needs " in problem:
-            kept[option] = False
+    for refusal in refusals(answers):
+        if refusal.fix is None:
+            kept.pop(refusal.option, None)
         else:
-            kept.pop(option, None)
+            kept[refusal.option] = refusal.fix
     return kept
 
 
-def rerun_command(answers, found, command_line=None):
+def rerun_command(answers, command_line=None):
     """One shell command that bakes again with every answer and option the user
     gave (`command_line`: the `cookiecutter` command's options, when known)."""
     words = ["cookiecutter", answers.get("_template") or "<template>", "--no-input"]
@@ -297,7 +317,7 @@ def rerun_command(answers, found, command_line=None):
         words += command_line["options"]
     elif answers.get("_checkout"):
         words += ["--checkout", answers["_checkout"]]
-    for key, value in kept_answers(answers, found).items():
+    for key, value in kept_answers(answers).items():
         words.append(f"{key}={yes_no(value) if isinstance(value, bool) else value}")
     return shlex.join(words)
 
@@ -307,7 +327,7 @@ def main():
     found = problems(ANSWERS)
     if not found:
         return 0
-    command = rerun_command(ANSWERS, found, COMMAND_LINE)
+    command = rerun_command(ANSWERS, COMMAND_LINE)
     lines = [f"ERROR: {problem}" for problem in found]
     lines += [
         "Nothing was written. To bake again with your other answers kept, run:",

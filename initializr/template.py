@@ -106,12 +106,10 @@ class Template:
     """cookiecutter.json and the pre-generation hook of one template folder.
 
     What this relies on in the hook (hooks/pre_gen_project.py), rendered with
-    the default answers: `problems(answers)`, the list of refusal messages, each
-    starting with the option it is about (`use_login=yes needs ...`);
-    `REQUIREMENTS` (option -> options it needs) and `WHY` ((option, needed) ->
-    reason) for the rules applied as the user chooses; optionally
-    `MAX_TEXT_LENGTHS`, `MAX_SLUG_LENGTH`, `MAX_EMAIL_LENGTH` for the form's
-    field lengths and `kept_answers(answers, problems)` for a link to the
+    the default answers: `refusals(answers)`, the refused answers as (option,
+    message, fix); `RULES`, the (option, needs, why) rules applied as the user
+    chooses; optionally `MAX_TEXT_LENGTHS`, `MAX_SLUG_LENGTH`, `MAX_EMAIL_LENGTH`
+    for the form's field lengths and `kept_answers(answers)` for a link to the
     answers with each refusal fixed.
     """
 
@@ -135,8 +133,9 @@ class Template:
         """Every question of cookiecutter.json, in its order (dependencies first)."""
         raw = self.context["cookiecutter"]
         prompts = raw.get("__prompts__", {})
-        requirements = getattr(self.hook, "REQUIREMENTS", {})
-        why = getattr(self.hook, "WHY", {})
+        why = {}  # option -> {needed option: reason}
+        for option, needed, reason in getattr(self.hook, "RULES", ()):
+            why.setdefault(option, {})[needed] = reason
         lengths = dict(getattr(self.hook, "MAX_TEXT_LENGTHS", {}))
         lengths.setdefault("project_slug", getattr(self.hook, "MAX_SLUG_LENGTH", None))
         lengths.setdefault("author_email", getattr(self.hook, "MAX_EMAIL_LENGTH", None))
@@ -157,11 +156,8 @@ class Template:
                 ),
                 default=self.defaults[name],
                 help=labels.get("__prompt__", name) if labels else prompt,
-                needs=list(requirements.get(name, ())),
-                why={
-                    needed: why.get((name, needed), "")
-                    for needed in requirements.get(name, ())
-                },
+                needs=list(why.get(name, {})),
+                why=why.get(name, {}),
                 max_length=lengths.get(name),
             )
             if option.kind == "choice":
@@ -213,16 +209,15 @@ class Template:
         if self.hook is None:
             return []
         return [
-            (message.partition("=")[0], message)
-            for message in self.hook.problems(answers)
+            (refusal.option, refusal.message) for refusal in self.hook.refusals(answers)
         ]
 
-    def fixed(self, answers, problems):
+    def fixed(self, answers):
         """The answers with each refused one fixed or left out, or None."""
         kept = getattr(self.hook, "kept_answers", None)
         if kept is None:
             return None
-        return kept(answers, [message for _, message in problems])
+        return kept(answers)
 
     def derive(self, name, answers):
         """The default of `name` rendered with `answers`: the slug from the name."""

@@ -52,7 +52,7 @@ class State:
             self.by_option.setdefault(name, []).append(message)
         self.pairs = template.canonical(self.given, self.answers)
         self.query = urlencode(self.pairs, safe="/")
-        fixed = template.fixed(self.answers, self.problems) if self.problems else None
+        fixed = template.fixed(self.answers) if self.problems else None
         self.fix = None
         if fixed is not None:
             self.fix = urlencode(template.canonical(fixed, template.answers(fixed)))

@@ -239,8 +239,7 @@ def refused_by_rules():
             f"{option}=yes needs {needed}=yes",
             id=f"{option}-without-{needed}".replace("use_", ""),
         )
-        for option, needs in HOOK.REQUIREMENTS.items()
-        for needed in needs
+        for option, needed, _why in HOOK.RULES
     ]
 
 

@@ -169,7 +169,13 @@ def test_random_free_text(
 @given(slug=SLUGS)
 def test_random_slug(tmp_path_factory, capfd, slug):
     # With every option whose code names the package, for the longest lines.
-    answers = typed_answers(project_slug=slug, use_api=True, use_celery=True)
+    answers = typed_answers(
+        project_slug=slug,
+        use_api=True,
+        use_celery=True,
+        use_mail=True,
+        database="postgresql",
+    )
     output_dir = tmp_path_factory.mktemp("fuzz")
     capfd.readouterr()
     project = bake(answers, output_dir)

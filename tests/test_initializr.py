@@ -113,11 +113,12 @@ def test_typed_text_is_never_rendered_as_jinja(template):
 
 
 def test_rules_come_from_the_hook(template):
-    hook = load_hook("pre_gen_project")
-    for option, needs in hook.REQUIREMENTS.items():
-        assert template.options[option].needs == list(needs)
-        for needed in needs:
-            assert template.options[option].why[needed] == hook.WHY[option, needed]
+    rules = load_hook("pre_gen_project").RULES
+    for option in {option for option, _needed, _why in rules}:
+        assert template.options[option].why == {
+            needed: why for rule, needed, why in rules if rule == option
+        }
+        assert template.options[option].needs == list(template.options[option].why)
 
 
 def test_canonical_link_keeps_only_answers_that_differ(template):

@@ -134,7 +134,7 @@ def test_choose_preview_open_a_file_and_download(browser, site, tmp_path):
     box(page, "use_sqlalchemy").uncheck()
     expect(box(page, "use_migrate")).not_to_be_checked()
     expect(tree).not_to_contain_text("auth")
-    # ...and choosing Login turns SQLAlchemy and WTF on, saying why (the hook's WHY).
+    # ...and choosing Login turns SQLAlchemy and WTF on, saying why (the hook's RULES).
     box(page, "use_login").check()
     expect(box(page, "use_sqlalchemy")).to_be_checked()
     expect(box(page, "use_wtf")).to_be_checked()

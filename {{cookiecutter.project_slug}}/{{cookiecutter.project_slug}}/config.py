@@ -137,7 +137,13 @@ DEFAULTS: dict[str, Any] = {
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
 DRIVER_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+{%- if cookiecutter.project_slug | length <= 26 %}
 EXAMPLE_DATABASE_URL = "postgresql://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+{%- else %}
+EXAMPLE_DATABASE_URL = (
+    "postgresql://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+)
+{%- endif %}
 {%- elif cookiecutter.use_sqlalchemy and cookiecutter.database == "mysql" %}
 
 # Hosting providers hand out short URL schemes; map them to the installed driver.
