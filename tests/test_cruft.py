@@ -5,11 +5,11 @@ import shutil
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import require
-from tests.conftest import run
-from tests.database_servers import SERVERS
+from tests.support.baking import TEMPLATE
+from tests.support.database_servers import SERVERS
+from tests.support.machine import PYTHON
+from tests.support.machine import require
+from tests.support.machine import run
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Test",
@@ -311,7 +311,7 @@ class Project:
         assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
 def databases(request, tmp_path):
     """(the project's, a fresh one, the tests') database URLs on one server."""
     if request.param == "sqlite":
