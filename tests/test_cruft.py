@@ -61,6 +61,7 @@ def template_repo(tmp_path):
     return repo
 
 
+@pytest.mark.slow  # a project's whole suite after the update
 @pytest.mark.parametrize(
     "answers",
     [
@@ -355,6 +356,7 @@ def cruft_create(tmp_path, database_url, *args, **answers):
     return project
 
 
+@pytest.mark.slow  # a project's whole suite after the update
 def test_a_project_of_the_first_public_commit_catches_up(tmp_path, databases):
     require(shutil.which("cruft"), "cruft is not installed (pip install cruft)")
     project_url, fresh_url, tests_url = databases
@@ -381,6 +383,7 @@ def test_a_project_of_the_first_public_commit_catches_up(tmp_path, databases):
     project.check_everything(fresh_url, tests_url)
 
 
+@pytest.mark.slow  # a project's whole suite after the update
 def test_options_added_to_a_project_later(tmp_path, databases):
     require(shutil.which("cruft"), "cruft is not installed (pip install cruft)")
     project_url, fresh_url, tests_url = databases
