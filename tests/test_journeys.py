@@ -1,5 +1,5 @@
 """A user's first weeks with a baked project, as data: each journey is a list of
-steps (tests/journeys.py runs them) and what must hold afterwards."""
+steps (tests/support/journeys.py runs them) and what must hold afterwards."""
 
 import contextlib
 import json

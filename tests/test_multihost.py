@@ -1,8 +1,8 @@
 """One baked project on several hosts behind HAProxy, in network namespaces.
 
-The network (tests/netns.py): a database host running its own PostgreSQL cluster
-and Redis, three web hosts each serving the project with gunicorn and its own
-unchanged gunicorn.conf.py, a load balancer host running HAProxy with health
+The network (tests/support/netns.py): a database host running its own PostgreSQL
+cluster and Redis, three web hosts each serving the project with gunicorn and its
+own unchanged gunicorn.conf.py, a load balancer host running HAProxy with health
 checks on /readyz, and a client host. Celery workers run on web1 and web2. All
 addresses are in 10.88.18.0/24 and exist only inside the namespaces made here.
 

@@ -25,7 +25,7 @@ def valid_answer_sets():
     """Every combination of the yes/no options and the database that the
     pre-generation hook accepts, with the other answers at their defaults.
 
-    (A local helper: tests/combinations.py derives the same sets for baking.)
+    (A local helper: tests/support/combinations.py derives the same sets for baking.)
     """
     defaults = answers()
     options = HOOK.BOOLEAN_OPTIONS
