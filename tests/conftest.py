@@ -4,9 +4,9 @@ import pytest
 
 from tests.support import baking
 
-# Markers of what a test needs beyond this Python and its packages (registered
-# in pyproject.toml). A test with none of them is also marked `quick`.
-PREREQUISITES = ("server", "image", "browser", "pythons", "network", "slow")
+# What keeps a test out of the quick loop: a prerequisite beyond this Python and
+# its packages, or a long run (pyproject.toml registers the markers).
+NOT_QUICK = ("server", "image", "browser", "pythons", "network", "slow")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -18,9 +18,9 @@ def templates_compiled_once():
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Mark `quick` each test that needs none of PREREQUISITES, before -m selects."""
+    """Mark `quick` each test that has none of NOT_QUICK, before -m selects."""
     for item in items:
-        if not any(item.get_closest_marker(name) for name in PREREQUISITES):
+        if not any(item.get_closest_marker(name) for name in NOT_QUICK):
             item.add_marker(pytest.mark.quick)
 
 
