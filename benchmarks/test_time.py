@@ -28,7 +28,7 @@ from common import table
 from common import workdir
 
 sys.path.insert(0, str(TEMPLATE))
-from tests.combinations import PAIRWISE  # noqa: E402
+from tests.support.combinations import PAIRWISE  # noqa: E402
 
 # Measured before issue 20 (template at fabedb2), on this 2-core machine while it
 # was quiet (load 0.5-0.9), with a virtualenv holding only the fullest project's
@@ -103,7 +103,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument(
-        "--all", action="store_true", help="every pairwise set (tests/combinations.py)"
+        "--all",
+        action="store_true",
+        help="every pairwise set (tests/support/combinations.py)",
     )
     parser.add_argument(
         "--xdist", action="store_true", help="also time `pytest -n 2` (pytest-xdist)"

@@ -4,11 +4,10 @@ import shlex
 
 import pytest
 from cookiecutter.exceptions import CookiecutterException
-from cookiecutter.main import cookiecutter
 from jinja2 import TemplateError
 
-from tests.conftest import TEMPLATE
-from tests.conftest import load_hook
+from tests.support.baking import bake
+from tests.support.baking import load_hook
 
 HOOK = load_hook("pre_gen_project")
 
@@ -186,10 +185,5 @@ def test_answers_reach_the_hook_intact(text):
 def test_jinja_in_a_command_line_answer_fails_before_writing(tmp_path, name):
     # cookiecutter renders --no-input answers as templates, before any hook runs.
     with pytest.raises((CookiecutterException, TemplateError)):
-        cookiecutter(
-            str(TEMPLATE),
-            no_input=True,
-            extra_context={"project_name": name},
-            output_dir=str(tmp_path),
-        )
+        bake(tmp_path, project_name=name)
     assert list(tmp_path.iterdir()) == []

@@ -19,11 +19,11 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import load_hook
-from tests.conftest import ruff
-from tests.conftest import run
+from tests.support.baking import TEMPLATE
+from tests.support.baking import load_hook
+from tests.support.machine import PYTHON
+from tests.support.machine import ruff
+from tests.support.machine import run
 
 HOOK = load_hook("pre_gen_project")
 # Reproducible in CI: the same examples on every run, no example database.
@@ -76,8 +76,12 @@ def typed_answers(**typed):
     return answers
 
 
-def bake(answers, output_dir):
-    """Generate the project as cookiecutter does after the prompts, or return None."""
+def generate(answers, output_dir):
+    """Generate the project as cookiecutter does after the prompts, or return None.
+
+    Not tests.support.baking.bake: that passes answers as cookiecutter's command
+    line does, rendered as Jinja, while these are answers as typed at the prompts.
+    """
     try:
         project = generate_files(
             repo_dir=str(TEMPLATE),
@@ -156,7 +160,7 @@ def test_random_free_text(
     answers = typed_answers(project_slug="fuzz_app", author_email=email, **typed)
     output_dir = tmp_path_factory.mktemp("fuzz")
     capfd.readouterr()
-    project = bake(answers, output_dir)
+    project = generate(answers, output_dir)
     if project is None:
         assert_refused_cleanly(answers, output_dir, capfd.readouterr().err)
     else:
@@ -178,7 +182,7 @@ def test_random_slug(tmp_path_factory, capfd, slug):
     )
     output_dir = tmp_path_factory.mktemp("fuzz")
     capfd.readouterr()
-    project = bake(answers, output_dir)
+    project = generate(answers, output_dir)
     if project is None:
         assert_refused_cleanly(answers, output_dir, capfd.readouterr().err)
         return

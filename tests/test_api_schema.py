@@ -5,11 +5,13 @@ import shutil
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import require
-from tests.conftest import run
-from tests.serving import bake
-from tests.serving import serve
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import require
+from tests.support.machine import run
+from tests.support.serving import serve
+
+pytestmark = pytest.mark.server
 
 # Make a user and print an API token for it, in the served app's database.
 MAKE_TOKEN = """

@@ -17,15 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import require
-from tests.conftest import run
-from tests.serving import bake
-from tests.serving import haproxy
-from tests.serving import serve
-from tests.smtp import smtp_inbox
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import require
+from tests.support.machine import run
+from tests.support.serving import haproxy
+from tests.support.serving import serve
+from tests.support.smtp import smtp_inbox
 
-pytestmark = pytest.mark.xdist_group("serving")
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("serving")]
 
 SITE = "https://site.example"
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -1,29 +1,33 @@
 """Bake every valid answer set and check the project; refuse the others.
 
-Every valid set (tests/combinations.py) is baked once in this process and checked
-as a batch: pruned, lint-clean, compiled, importable, its tests collected. The
-pairwise sets also run their own test suites and type checkers.
+Every valid set (tests/support/combinations.py) is baked once in this process and
+checked as a batch: pruned, lint-clean, compiled, importable, its tests collected.
+The pairwise sets also run their own test suites and type checkers.
+
+The quick loop (-m quick) takes a representative part of each: the valid sets of
+a pairwise cover of the code options, the default's and the fullest's own suites,
+the fullest's type checks; the others are marked slow and run in the full suite.
 """
 
 import datetime
 import functools
-from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
-from cookiecutter.main import cookiecutter
 
-from tests.combinations import CODE_PAIRWISE
-from tests.combinations import PAIRWISE_SUITES
-from tests.combinations import UNSUPPORTED_COMBINATIONS
-from tests.combinations import VALID_SETS
-from tests.combinations import valid_sets
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import answers
-from tests.conftest import load_hook
-from tests.conftest import ruff
-from tests.conftest import run
+from tests.support.baking import TEMPLATE
+from tests.support.baking import answers
+from tests.support.baking import bake
+from tests.support.baking import load_hook
+from tests.support.combinations import CODE_PAIRWISE
+from tests.support.combinations import PAIRWISE_SUITES
+from tests.support.combinations import UNSUPPORTED_COMBINATIONS
+from tests.support.combinations import VALID_SETS
+from tests.support.combinations import code_key
+from tests.support.combinations import valid_sets
+from tests.support.machine import PYTHON
+from tests.support.machine import ruff
+from tests.support.machine import run
 
 # Text that must not appear anywhere in a project whose option is off.
 FORBIDDEN_TEXT = {
@@ -53,41 +57,71 @@ def manifest():
     return load_hook("post_gen_project").MANIFEST
 
 
-def bake(cookies_session, combination):
-    """Bake `combination` and check that cookiecutter and the hooks succeeded."""
-    result = cookies_session.bake(extra_context=combination)
-    assert result.exception is None, result.exception
-    assert result.exit_code == 0
-    return result.project_path, result.context
+SLOW = pytest.mark.slow
 
 
-@pytest.fixture(params=PAIRWISE_SUITES)
-def baked(request, cookies_session):
+def slow_but(params, *quick):
+    """`params` with those at the indices `quick` in the quick loop, the others slow.
+
+    Index 0 of a pairwise cover is the default, index 1 the fullest.
+    """
+    return [
+        param
+        if index in quick
+        else pytest.param(*param.values, id=param.id, marks=SLOW)
+        for index, param in enumerate(params)
+    ]
+
+
+QUICK_CODE = {code_key(param.values[0]) for param in CODE_PAIRWISE}
+# Each valid set by its index; those whose code is not one of CODE_PAIRWISE's are
+# slow, so the quick loop bakes a pairwise cover of the code options.
+VALID_INDICES = [
+    pytest.param(
+        index,
+        id=param.id,
+        marks=() if code_key(param.values[0]) in QUICK_CODE else SLOW,
+    )
+    for index, param in enumerate(VALID_SETS)
+]
+# The same split for the checks that take many projects at once: each set once.
+VALID_GROUPS = [
+    pytest.param([p.values[0] for p in VALID_INDICES if not p.marks], id="quick"),
+    pytest.param(
+        [p.values[0] for p in VALID_INDICES if p.marks], id="slow", marks=SLOW
+    ),
+]
+
+
+@pytest.fixture(params=slow_but(PAIRWISE_SUITES, 0, 1))
+def baked(request, tmp_path):
     """A project baked from one pairwise set of distinct code: (path, answers)."""
-    return bake(cookies_session, request.param)
+    return bake(tmp_path / "bake", **request.param), answers(request.param)
 
 
-@pytest.fixture(params=CODE_PAIRWISE)
-def baked_code(request, cookies_session):
+# The fullest code is the one type check of the quick loop: it holds the most code.
+@pytest.fixture(params=slow_but(CODE_PAIRWISE, 1))
+def baked_code(request, tmp_path):
     """A project baked from one pairwise set of the code options: (path, answers)."""
-    return bake(cookies_session, request.param)
+    return bake(tmp_path / "bake", **request.param), answers(request.param)
 
 
 @pytest.fixture(scope="session")
-def every_valid_set(tmp_path_factory):
-    """Every valid set baked with cookiecutter's API: [(path, answers)]."""
+def valid_set(tmp_path_factory):
+    """valid_set(index): that valid set, baked on first use: (path, answers)."""
     root = tmp_path_factory.mktemp("every-valid-set")
-    baked = []
-    for index, options in enumerate(valid_sets()):
-        output = root / f"{index:03d}"
-        path = cookiecutter(
-            str(TEMPLATE), no_input=True, extra_context=options, output_dir=str(output)
-        )
-        baked.append((Path(path), answers(options)))
-    return baked
+    baked = {}
+
+    def bake_once(index):
+        if index not in baked:
+            options = valid_sets()[index]
+            baked[index] = (bake(root / f"{index:03d}", **options), answers(options))
+        return baked[index]
+
+    return bake_once
 
 
-# The tests of every valid set share one worker, which bakes them once.
+# The tests of every valid set share one worker, which bakes each set once.
 every_set = pytest.mark.xdist_group("every-valid-set")
 
 
@@ -101,11 +135,9 @@ def project_files(project):
 
 
 @every_set
-@pytest.mark.parametrize(
-    "index", range(len(VALID_SETS)), ids=[p.id for p in VALID_SETS]
-)
-def test_bake_is_complete_and_pruned(every_valid_set, index):
-    project, context = every_valid_set[index]
+@pytest.mark.parametrize("index", VALID_INDICES)
+def test_bake_is_complete_and_pruned(valid_set, index):
+    project, context = valid_set(index)
     files = project_files(project)
     leftovers = [str(p) for p, text in files.items() if "cookiecutter." in text]
     assert leftovers == []
@@ -132,10 +164,11 @@ def test_bake_is_complete_and_pruned(every_valid_set, index):
 
 
 @every_set
-def test_every_valid_set_is_lint_clean(every_valid_set):
-    # One ruff run over every project: each file takes the settings of its own
+@pytest.mark.parametrize("indices", VALID_GROUPS)
+def test_every_valid_set_is_lint_clean(valid_set, indices):
+    # One ruff run over the projects: each file takes the settings of its own
     # project's pyproject.toml, as `ruff check .` inside the project would.
-    projects = [str(project) for project, _ in every_valid_set]
+    projects = [str(valid_set(index)[0]) for index in indices]
     check = run([*ruff(), "check", "--no-cache", *projects], cwd=TEMPLATE)
     assert check.returncode == 0, check.stdout[-6000:] + check.stderr
     style = run([*ruff(), "format", "--check", "--no-cache", *projects], cwd=TEMPLATE)
@@ -143,9 +176,12 @@ def test_every_valid_set_is_lint_clean(every_valid_set):
 
 
 @every_set
-def test_every_valid_set_compiles_imports_and_collects(every_valid_set):
-    projects = [str(project) for project, _ in every_valid_set]
-    checked = run([PYTHON, "-m", "tests.project_checks", *projects], cwd=TEMPLATE)
+@pytest.mark.parametrize("indices", VALID_GROUPS)
+def test_every_valid_set_compiles_imports_and_collects(valid_set, indices):
+    projects = [str(valid_set(index)[0]) for index in indices]
+    checked = run(
+        [PYTHON, "-m", "tests.support.project_checks", *projects], cwd=TEMPLATE
+    )
     assert checked.returncode == 0, checked.stdout[-8000:] + checked.stderr[-2000:]
     assert f"{len(projects)} of {len(projects)} projects passed" in checked.stdout
 
@@ -174,19 +210,14 @@ def test_bake_type_checks(baked_code, mypy_cache):
 @pytest.mark.parametrize(("combination", "message"), UNSUPPORTED_COMBINATIONS)
 def test_unsupported_combination_is_refused(tmp_path, capfd, combination, message):
     with pytest.raises(FailedHookException):
-        cookiecutter(
-            str(TEMPLATE),
-            no_input=True,
-            extra_context=combination,
-            output_dir=str(tmp_path),
-        )
+        bake(tmp_path, **combination)
     assert list(tmp_path.iterdir()) == []
     assert message in capfd.readouterr().err
 
 
 def test_defaults_bake_without_input(tmp_path):
-    project = cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(tmp_path))
-    assert project.endswith("my_flask_app")
+    project = bake(tmp_path)
+    assert project.name == "my_flask_app"
     assert answers()["project_slug"] == "my_flask_app"
 
 

@@ -4,19 +4,23 @@ import re
 
 import pytest
 
-from tests.browser import AXE
-from tests.browser import CHROMIUM
-from tests.browser import CHROMIUM_ARGS
-from tests.browser import Tab
-from tests.browser import expect
-from tests.browser import sync_playwright
-from tests.conftest import require
-from tests.serving import bake
-from tests.serving import serve
-from tests.smtp import smtp_inbox
+from tests.support.baking import bake
+from tests.support.browser import AXE
+from tests.support.browser import CHROMIUM
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.browser import Tab
+from tests.support.browser import expect
+from tests.support.browser import sync_playwright
+from tests.support.machine import require
+from tests.support.serving import serve
+from tests.support.smtp import smtp_inbox
 
 # One worker runs them all: one Chromium, one server per baked project.
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.xdist_group("browser"),
+]
 
 PASSWORD = "correct horse battery"
 # Elements and attributes a strict Content-Security-Policy would block.

@@ -4,12 +4,14 @@ import time
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import redis_answers
-from tests.conftest import require
-from tests.conftest import run
-from tests.serving import bake
-from tests.serving import celery_worker
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import redis_answers
+from tests.support.machine import require
+from tests.support.machine import run
+from tests.support.serving import celery_worker
+
+pytestmark = pytest.mark.server
 
 try:
     import redis

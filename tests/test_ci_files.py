@@ -4,9 +4,10 @@ import shutil
 
 import pytest
 
-from tests.conftest import TEMPLATE
-from tests.conftest import require
-from tests.conftest import run
+from tests.support.baking import TEMPLATE
+from tests.support.baking import bake
+from tests.support.machine import require
+from tests.support.machine import run
 
 # (answers, file, schema built into check-jsonschema)
 CI_FILES = [
@@ -49,14 +50,12 @@ CI_FILES = [
 
 
 @pytest.mark.parametrize(("answers", "path", "schema"), CI_FILES)
-def test_file_matches_its_schema(cookies, answers, path, schema):
+def test_file_matches_its_schema(tmp_path, answers, path, schema):
     checker = shutil.which("check-jsonschema")
     require(checker, "check-jsonschema is not installed (pip install check-jsonschema)")
-    result = cookies.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
+    project = bake(tmp_path, **answers)
     checked = run(
-        [checker, "--builtin-schema", schema, str(result.project_path / path)],
-        cwd=result.project_path,
+        [checker, "--builtin-schema", schema, str(project / path)], cwd=project
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
@@ -69,12 +68,11 @@ def test_file_matches_its_schema(cookies, answers, path, schema):
         pytest.param({"database": "mysql", "use_celery": True}, id="gh-mysql"),
     ],
 )
-def test_github_files_pass_zizmor(cookies, answers):
+def test_github_files_pass_zizmor(tmp_path, answers):
     zizmor = shutil.which("zizmor")
     require(zizmor, "zizmor is not installed (pip install zizmor)")
-    result = cookies.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
-    audit = run([zizmor, "--offline", "--no-progress", "."], cwd=result.project_path)
+    project = bake(tmp_path, **answers)
+    audit = run([zizmor, "--offline", "--no-progress", "."], cwd=project)
     assert audit.returncode == 0, audit.stdout + audit.stderr
     assert "No findings to report" in audit.stdout + audit.stderr
 

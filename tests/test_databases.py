@@ -9,12 +9,15 @@ import time
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import clean_env
-from tests.conftest import require
-from tests.conftest import run
-from tests.database_servers import SERVERS
-from tests.database_servers import Relay
+from tests.support.baking import bake
+from tests.support.database_servers import SERVERS
+from tests.support.database_servers import Relay
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import require
+from tests.support.machine import run
+
+pytestmark = pytest.mark.server
 
 SECRET_KEY = "0123456789abcdef0123456789abcdef"
 TABLES = {"messages", "users", "user_sessions"}
@@ -38,28 +41,27 @@ def database(server):
 
 
 @pytest.fixture(scope="session")
-def bake(cookies_session):
-    """Bake (once per session) the default project for a database, with or without
-    Flask-Migrate, under a package name of its own so several import side by side."""
-    baked = {}
+def baked(tmp_path_factory):
+    """baked(kind, migrate=True, **options): the default project for a database,
+    with or without Flask-Migrate, baked once per session under a package name of
+    its own so several import side by side; (path, slug)."""
+    root = tmp_path_factory.mktemp("databases")
+    projects = {}
 
-    def bake(kind, migrate=True, **options):
+    def bake_once(kind, migrate=True, **options):
         slug = f"ff_{kind}_{'migrate' if migrate else 'initdb'}"
         slug += "".join(f"_{name.removeprefix('use_')}" for name in sorted(options))
-        if slug not in baked:
-            result = cookies_session.bake(
-                extra_context={
-                    "database": kind,
-                    "use_migrate": migrate,
-                    "project_slug": slug,
-                    **options,
-                }
+        if slug not in projects:
+            projects[slug] = bake(
+                root,
+                database=kind,
+                use_migrate=migrate,
+                project_slug=slug,
+                **options,
             )
-            assert result.exception is None, result.exception
-            baked[slug] = result.project_path
-        return baked[slug], slug
+        return projects[slug], slug
 
-    return bake
+    return bake_once
 
 
 def flask(project, url, *args):
@@ -97,8 +99,8 @@ def load_app(database):
             app.extensions["sqlalchemy"].engine.dispose()
 
 
-def test_migrations_round_trip_on_an_empty_database(server, database, bake):
-    project, _ = bake(server.kind)
+def test_migrations_round_trip_on_an_empty_database(server, database, baked):
+    project, _ = baked(server.kind)
     url = server.url(database, short=True)  # as a hosting provider writes it
     flask(project, url, "db", "upgrade")
     assert server.tables(database) == TABLES | {"alembic_version"}
@@ -109,13 +111,13 @@ def test_migrations_round_trip_on_an_empty_database(server, database, bake):
     assert server.tables(database) == TABLES | {"alembic_version"}
 
 
-def test_hosts_started_together_migrate_once(server, database, bake):
+def test_hosts_started_together_migrate_once(server, database, baked):
     """Three `flask db upgrade` at once, as three hosts' entrypoints run it: the
     migrations' database lock lets one migrate while the others wait, then find
     nothing to do. Without it they race to create the same tables (on MariaDB,
     whose DDL commits at once, this then fails with "Table 'messages' already
     exists"; tests/test_multihost.py races hosts on PostgreSQL)."""
-    project, _ = bake(server.kind)
+    project, _ = baked(server.kind)
     url = server.url(database)
     env = clean_env(DATABASE_URL=url, FLASK_SECRET_KEY=SECRET_KEY)
     upgrades = [
@@ -139,8 +141,8 @@ def test_hosts_started_together_migrate_once(server, database, bake):
     assert len(server.query(database, "SELECT version_num FROM alembic_version")) == 1
 
 
-def test_init_db_creates_the_tables(server, database, bake):
-    project, _ = bake(server.kind, migrate=False)
+def test_init_db_creates_the_tables(server, database, baked):
+    project, _ = baked(server.kind, migrate=False)
     assert "Initialized" in flask(project, server.url(database, short=True), "init-db")
     assert server.tables(database) == TABLES
 
@@ -155,9 +157,9 @@ def test_init_db_creates_the_tables(server, database, bake):
     ],
 )
 def test_project_suite_passes_and_leaves_nothing(
-    server, database, bake, migrate, short, options
+    server, database, baked, migrate, short, options
 ):
-    project, _ = bake(server.kind, migrate, **{name: True for name in options})
+    project, _ = baked(server.kind, migrate, **{name: True for name in options})
     url = server.url(database, short=short)
     tests = run(
         [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
@@ -171,8 +173,8 @@ def test_project_suite_passes_and_leaves_nothing(
     assert server.tables(database) == set()
 
 
-def test_non_ascii_text_round_trips_through_the_app(server, database, bake, load_app):
-    project, slug = bake(server.kind)
+def test_non_ascii_text_round_trips_through_the_app(server, database, baked, load_app):
+    project, slug = baked(server.kind)
     flask(project, server.url(database), "db", "upgrade")
     app = load_app(project, slug, server.url(database))
     client = app.test_client()
@@ -202,8 +204,8 @@ def test_non_ascii_text_round_trips_through_the_app(server, database, bake, load
         assert stored[0] == ZOE.encode().hex().upper()
 
 
-def test_readyz_follows_the_server_without_a_restart(server, database, bake, load_app):
-    project, slug = bake(server.kind)
+def test_readyz_follows_the_server_without_a_restart(server, database, baked, load_app):
+    project, slug = baked(server.kind)
     flask(project, server.url(database), "db", "upgrade")  # else: migrations pending
     relay = Relay(server.port)
     relay.start()
@@ -245,8 +247,8 @@ class Tag(Model):
 '''
 
 
-def test_text_without_a_length_migrates(server, database, bake, tmp_path):
-    shipped, slug = bake(server.kind)
+def test_text_without_a_length_migrates(server, database, baked, tmp_path):
+    shipped, slug = baked(server.kind)
     project = tmp_path / slug
     shutil.copytree(shipped, project, ignore=shutil.ignore_patterns("__pycache__"))
     models = project / slug / "models.py"

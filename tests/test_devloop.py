@@ -7,16 +7,16 @@ artifacts/suite-times.txt, never asserted (see benchmarks/test_time.py).
 import json
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import answers as derived_answers
-from tests.conftest import require
-from tests.conftest import run
+from tests.support.baking import TEMPLATE
+from tests.support.baking import answers as derived_answers
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import require
+from tests.support.machine import run
 
 FULLEST = {"use_api": True, "use_celery": True, "database": "postgresql"}
 LOOP_COMBINATIONS = [
@@ -73,13 +73,6 @@ DEVCONTAINER_SCHEMA = {
 }
 
 
-def bake(cookies_session, answers):
-    """Bake `answers`; return the project folder."""
-    result = cookies_session.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
-    return Path(result.project_path)
-
-
 def git_copy(project, tmp_path):
     """A copy of `project` in a fresh git repository, every file staged."""
     copy = tmp_path / project.name
@@ -99,23 +92,25 @@ def pre_commit(copy):
     )
 
 
+@pytest.mark.network
 @pytest.mark.xdist_group("pre-commit")
 @pytest.mark.parametrize("answers", LOOP_COMBINATIONS)
-def test_pre_commit_passes_on_a_fresh_bake(cookies_session, tmp_path, answers):
+def test_pre_commit_passes_on_a_fresh_bake(tmp_path, answers):
     require(shutil.which("pre-commit"), "pre-commit is not installed")
     require(shutil.which("git"), "git is not installed")
-    copy = git_copy(bake(cookies_session, answers), tmp_path)
+    copy = git_copy(bake(tmp_path / "bake", **answers), tmp_path)
     done = pre_commit(copy)
     assert done.returncode == 0, done.stdout + done.stderr
     for hook in ("ruff check", "ruff format", "mypy", "trim trailing whitespace"):
         assert hook in done.stdout
 
 
+@pytest.mark.network
 @pytest.mark.xdist_group("pre-commit")
-def test_pre_commit_fixes_and_refuses(cookies_session, tmp_path):
+def test_pre_commit_fixes_and_refuses(tmp_path):
     require(shutil.which("pre-commit"), "pre-commit is not installed")
     require(shutil.which("git"), "git is not installed")
-    copy = git_copy(bake(cookies_session, {}), tmp_path)
+    copy = git_copy(bake(tmp_path / "bake"), tmp_path)
     (copy / "scratch.py").write_text('"""Scratch."""\nx = {  "a":1}   \n')
     (copy / "notes.txt").write_text("trailing   \nno final newline")
     (copy / "broken.yaml").write_text("key: [unclosed\n")
@@ -129,9 +124,9 @@ def test_pre_commit_fixes_and_refuses(cookies_session, tmp_path):
 
 
 @pytest.mark.parametrize("answers", DEVCONTAINER_COMBINATIONS)
-def test_devcontainer_fits_compose(cookies_session, answers):
+def test_devcontainer_fits_compose(tmp_path, answers):
     jsonschema = pytest.importorskip("jsonschema")
-    project = bake(cookies_session, answers)
+    project = bake(tmp_path, **answers)
     context = derived_answers(answers)
     folder = project / ".devcontainer"
     config = json.loads((folder / "devcontainer.json").read_text())
@@ -173,10 +168,10 @@ def test_devcontainer_fits_compose(cookies_session, answers):
     )
 
 
-def test_devcontainer_compose_override_matches_the_compose_spec(cookies_session):
+def test_devcontainer_compose_override_matches_the_compose_spec(tmp_path):
     checker = shutil.which("check-jsonschema")
     require(checker, "check-jsonschema is not installed (pip install check-jsonschema)")
-    project = bake(cookies_session, FULLEST)
+    project = bake(tmp_path, **FULLEST)
     checked = run(
         [
             checker,
@@ -198,10 +193,11 @@ def timed_pytest(project, *args):
     return seconds, done.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("suite-time")
 @pytest.mark.parametrize("answers", LOOP_COMBINATIONS)
-def test_suite_time_is_recorded(cookies_session, record_property, request, answers):
-    project = bake(cookies_session, answers)
+def test_suite_time_is_recorded(tmp_path, record_property, request, answers):
+    project = bake(tmp_path, **answers)
     whole, summary = timed_pytest(project)
     fast, _ = timed_pytest(project, "-m", "not slow")
     name = request.node.callspec.id

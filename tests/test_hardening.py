@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import clean_env
-from tests.conftest import require
-from tests.conftest import run
-from tests.database_servers import SERVERS
+from tests.support.baking import bake
+from tests.support.database_servers import SERVERS
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import require
+from tests.support.machine import run
 
 BANDIT_BAKES = [
     pytest.param({}, id="all-sqlite"),
@@ -41,17 +42,10 @@ THREADS = 8
 REQUESTS_PER_THREAD = 100
 
 
-def bake(cookies_session, extra_context):
-    """Bake `extra_context`; return the project folder."""
-    result = cookies_session.bake(extra_context=extra_context)
-    assert result.exception is None, result.exception
-    return result.project_path
-
-
 @pytest.mark.parametrize("extra_context", BANDIT_BAKES)
-def test_bandit_finds_no_medium_or_high_issue(cookies_session, extra_context):
+def test_bandit_finds_no_medium_or_high_issue(tmp_path, extra_context):
     require(importlib.util.find_spec("bandit"), "bandit is not installed")
-    project = bake(cookies_session, extra_context)
+    project = bake(tmp_path, **extra_context)
     scan = subprocess.run(
         [PYTHON, "-m", "bandit", "-r", ".", "-ll", "-q", "-f", "json"],
         cwd=project,
@@ -158,17 +152,17 @@ def load(base, paths):
 
 
 @pytest.fixture
-def served(cookies_session, tmp_path):
+def served(tmp_path):
     """A PostgreSQL project served by gunicorn on loopback, behind a flaky proxy."""
     with contextlib.ExitStack() as stack:
-        yield from serve_behind_a_proxy(cookies_session, tmp_path, stack)
+        yield from serve_behind_a_proxy(tmp_path, stack)
 
 
-def serve_behind_a_proxy(cookies_session, tmp_path, stack):
+def serve_behind_a_proxy(tmp_path, stack):
     """Migrate a fresh database, then serve the project through a FlakyProxy."""
     require(answers(POSTGRES[1]), "no PostgreSQL server on 127.0.0.1:5432")
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
-    project = bake(cookies_session, {"database": "postgresql"})
+    project = bake(tmp_path, database="postgresql")
     database = stack.enter_context(SERVERS["postgresql"].fresh_database())
     secret_key = "0123456789abcdef" * 4
     upgrade = run(
@@ -207,6 +201,7 @@ def serve_behind_a_proxy(cookies_session, tmp_path, stack):
         log.close()
 
 
+@pytest.mark.server
 def test_server_keeps_serving_under_load_and_without_its_database(served):
     base, proxy = served
     up = load(base, ["/healthz", "/readyz"])

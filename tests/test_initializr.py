@@ -10,7 +10,6 @@ import tarfile
 import time
 import zipfile
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck
@@ -23,25 +22,12 @@ from werkzeug.datastructures import MultiDict
 from initializr import baking
 from initializr import create_app
 from initializr.starter import Starter
-from tests.combinations import UNSUPPORTED_COMBINATIONS
-from tests.conftest import TEMPLATE
-from tests.conftest import answers as cookiecutter_answers
-from tests.conftest import load_hook
-
-
-def as_query(answers):
-    """Answers as a URL query, yes/no for booleans, as a link or curl gives them."""
-    return urlencode(
-        {
-            k: ("yes" if v else "no") if isinstance(v, bool) else v
-            for k, v in answers.items()
-        }
-    )
-
-
-def shared_cache(tmp_path_factory):
-    """One archive folder for every test process of the run (it locks per bake)."""
-    return str(tmp_path_factory.getbasetemp().parent / "initializr-cache")
+from tests.support.baking import TEMPLATE
+from tests.support.baking import answers as cookiecutter_answers
+from tests.support.baking import load_hook
+from tests.support.combinations import UNSUPPORTED_COMBINATIONS
+from tests.support.initializr import as_query
+from tests.support.initializr import shared_cache
 
 
 @pytest.fixture(scope="module")

@@ -15,23 +15,27 @@ from pathlib import Path
 import pytest
 
 from initializr.template import Template
-from tests.browser import CHROMIUM
-from tests.browser import CHROMIUM_ARGS
-from tests.browser import Tab
-from tests.browser import expect
-from tests.browser import sync_playwright
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import clean_env
-from tests.conftest import require
-from tests.conftest import ruff
-from tests.conftest import run
-from tests.serving import stop
-from tests.serving import wait_until_up
-from tests.test_initializr import shared_cache
+from tests.support.baking import TEMPLATE
+from tests.support.browser import CHROMIUM
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.browser import Tab
+from tests.support.browser import expect
+from tests.support.browser import sync_playwright
+from tests.support.initializr import shared_cache
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import require
+from tests.support.machine import ruff
+from tests.support.machine import run
+from tests.support.serving import stop
+from tests.support.serving import wait_until_up
 
 # One worker runs the browser tests: one Chromium at a time.
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.xdist_group("browser"),
+]
 
 BLOCKING = {"serious", "critical"}
 OPTIONS = Template(TEMPLATE).options

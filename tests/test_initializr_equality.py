@@ -16,9 +16,9 @@ from cookiecutter.cli import main as cookiecutter_cli
 from initializr import baking
 from initializr import create_app
 from initializr.template import Template
-from tests.conftest import TEMPLATE
-from tests.test_initializr import as_query
-from tests.test_initializr import shared_cache
+from tests.support.baking import TEMPLATE
+from tests.support.initializr import as_query
+from tests.support.initializr import shared_cache
 
 
 def valid_answer_sets(template):

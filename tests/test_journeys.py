@@ -1,5 +1,5 @@
 """A user's first weeks with a baked project, as data: each journey is a list of
-steps (tests/journeys.py runs them) and what must hold afterwards."""
+steps (tests/support/journeys.py runs them) and what must hold afterwards."""
 
 import contextlib
 import json
@@ -10,14 +10,13 @@ import sys
 
 import pytest
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import clean_env
-from tests.conftest import redis_answers
-from tests.conftest import require
-from tests.database_servers import SERVERS
-from tests.journeys import Journey
-from tests.journeys import bake
+from tests.support.baking import TEMPLATE
+from tests.support.database_servers import SERVERS
+from tests.support.journeys import Journey
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import redis_answers
+from tests.support.machine import require
 
 CHECKS = [
     ("sh", "ruff check ."),
@@ -228,6 +227,7 @@ def dropped_before_and_after(kind, name):
         server.drop(name)
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(("answers", "kind", "journeys"), PROJECTS)
 def test_first_weeks(tmp_path, answers, kind, journeys):
     if answers.get("use_celery"):
@@ -237,8 +237,8 @@ def test_first_weeks(tmp_path, answers, kind, journeys):
         )
     slug = f"journey_{kind or 'sqlite'}"
     with dropped_before_and_after(kind, slug) as server:
-        project, printed = bake(tmp_path, project_slug=slug, **answers)
-        journey = Journey(project, printed)
+        journey = Journey.start(tmp_path, project_slug=slug, **answers)
+        project = journey.project
         for steps in journeys:
             journey.run(steps)
         print(f"{slug}: " + " | ".join(journey.log))
@@ -252,11 +252,11 @@ def test_first_weeks(tmp_path, answers, kind, journeys):
             )
 
 
+@pytest.mark.server
 def test_a_wheel_install_applies_its_migrations(tmp_path):
     # As the container does: `pip install .`, then run from anywhere else.
-    project, _ = bake(tmp_path, project_slug="journey_wheel")
+    journey = Journey.start(tmp_path, project_slug="journey_wheel")
     venv = tmp_path / "venv"
-    journey = Journey(project, "")
     journey.sh(f"{PYTHON} -m venv --system-site-packages {venv}")
     journey.sh(f"{venv}/bin/pip install -q --no-deps --no-build-isolation .")
     elsewhere = tmp_path / "elsewhere"
@@ -388,7 +388,7 @@ def test_interactive_defaults_follow_earlier_answers(tmp_path, answer, expected)
 
 
 def test_a_name_starting_with_a_digit_bakes(tmp_path):
-    project, printed = bake(tmp_path, project_name="2048 Game")
-    assert project.name == "app_2048_game"
-    assert "cd app_2048_game" in printed
-    Journey(project, printed).sh("python -c 'import app_2048_game' && ruff check .")
+    journey = Journey.start(tmp_path, project_name="2048 Game")
+    assert journey.project.name == "app_2048_game"
+    assert "cd app_2048_game" in journey.printed
+    journey.sh("python -c 'import app_2048_game' && ruff check .")

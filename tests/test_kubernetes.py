@@ -13,22 +13,23 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.combinations import KUBERNETES
+from tests.support.baking import answers
+from tests.support.baking import bake
+from tests.support.combinations import KUBERNETES
 
 KUBERNETES_VERSION = "1.34.0"
 
 
 @pytest.fixture(scope="module", params=list(KUBERNETES), ids=list(KUBERNETES))
-def manifests(request, cookies_session):
+def manifests(request, tmp_path_factory):
     """(answers, project folder, {kind/name: document}) of one kubernetes bake."""
-    result = cookies_session.bake(extra_context=KUBERNETES[request.param])
-    assert result.exception is None, result.exception
-    project = result.project_path
+    choices = KUBERNETES[request.param]
+    project = bake(tmp_path_factory.mktemp("kubernetes"), **choices)
     documents = {}
     for path in sorted((project / "deploy" / "kubernetes").glob("*.yaml")):
         for document in yaml.safe_load_all(path.read_text()):
             documents[f"{document['kind']}/{document['metadata']['name']}"] = document
-    return result.context, project, documents
+    return answers(choices), project, documents
 
 
 def pod_template(document):

@@ -11,16 +11,20 @@
 """
 
 import contextlib
-import json
 import shutil
 import sys
 import time
 
 import pytest
 
-from tests.conftest import TEMPLATE
-from tests.conftest import require
-from tests.conftest import run
+from tests.support.baking import TEMPLATE
+from tests.support.baking import bake
+from tests.support.database_servers import SERVERS
+from tests.support.machine import require
+from tests.support.machine import run
+from tests.support.pythons import PYTHON_VERSIONS
+
+pytestmark = pytest.mark.network
 
 
 def find_uv():
@@ -33,9 +37,6 @@ def find_uv():
 
 
 UV = find_uv()
-PYTHON_VERSIONS = json.loads((TEMPLATE / "cookiecutter.json").read_text())[
-    "python_version"
-]
 # The default bake, and the fullest one: every extension, PostgreSQL, API, Celery, mail.
 FULLEST = dict(use_api=True, use_celery=True, use_mail=True, database="postgresql")
 BAKES = [pytest.param({}, id="default"), pytest.param(FULLEST, id="fullest")]
@@ -66,8 +67,6 @@ def database_env(answers):
     if answers.get("database") != "postgresql":
         yield {}
         return
-    from tests.database_servers import SERVERS
-
     server = SERVERS["postgresql"]
     require(server.problem() is None, server.problem())
     with server.fresh_database() as name:
@@ -75,11 +74,9 @@ def database_env(answers):
 
 
 @pytest.mark.parametrize("answers", BAKES)
-def test_locked_install_passes(cookies, answers):
+def test_locked_install_passes(tmp_path, answers):
     needs_uv()
-    result = cookies.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
-    project = result.project_path
+    project = bake(tmp_path, **answers)
     # uv: the lock is what uv would write, and installs as is.
     for command in (
         [UV, "lock", "--locked"],
@@ -97,11 +94,9 @@ def test_locked_install_passes(cookies, answers):
 
 
 @pytest.mark.parametrize("answers", BAKES)
-def test_lowest_direct_versions_pass(cookies, tmp_path, answers):
+def test_lowest_direct_versions_pass(tmp_path, answers):
     needs_uv()
-    result = cookies.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
-    project = result.project_path
+    project = bake(tmp_path, **answers)
     venv = tmp_path / "lowest"
     created = run([UV, "venv", "-q", "--python", sys.executable, venv], cwd=tmp_path)
     assert created.returncode == 0, created.stderr

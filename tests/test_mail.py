@@ -13,13 +13,15 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import redis_answers
-from tests.conftest import require
-from tests.journeys import Journey
-from tests.serving import bake
-from tests.serving import celery_worker
-from tests.serving import serve
-from tests.smtp import smtp_inbox
+from tests.support.baking import bake
+from tests.support.journeys import Journey
+from tests.support.machine import redis_answers
+from tests.support.machine import require
+from tests.support.serving import celery_worker
+from tests.support.serving import serve
+from tests.support.smtp import smtp_inbox
+
+pytestmark = pytest.mark.server
 
 try:
     import redis

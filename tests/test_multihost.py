@@ -1,8 +1,8 @@
 """One baked project on several hosts behind HAProxy, in network namespaces.
 
-The network (tests/netns.py): a database host running its own PostgreSQL cluster
-and Redis, three web hosts each serving the project with gunicorn and its own
-unchanged gunicorn.conf.py, a load balancer host running HAProxy with health
+The network (tests/support/netns.py): a database host running its own PostgreSQL
+cluster and Redis, three web hosts each serving the project with gunicorn and its
+own unchanged gunicorn.conf.py, a load balancer host running HAProxy with health
 checks on /readyz, and a client host. Celery workers run on web1 and web2. All
 addresses are in 10.88.18.0/24 and exist only inside the namespaces made here.
 
@@ -28,16 +28,16 @@ import time
 from pathlib import Path
 
 import pytest
-from cookiecutter.main import cookiecutter
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import clean_env
-from tests.conftest import require
-from tests.netns import Lab
-from tests.netns import netns_available
+from tests.support.baking import TEMPLATE
+from tests.support.baking import bake
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import require
+from tests.support.netns import Lab
+from tests.support.netns import netns_available
 
-pytestmark = pytest.mark.xdist_group("multihost")
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("multihost")]
 
 SUBNET = "10.88.18"
 DB, LB, CLIENT = f"{SUBNET}.2", f"{SUBNET}.20", f"{SUBNET}.30"
@@ -45,7 +45,7 @@ WEB = {"web1": f"{SUBNET}.11", "web2": f"{SUBNET}.12", "web3": f"{SUBNET}.13"}
 WORKER_HOSTS = ("web1", "web2")
 SLUG = "multihost_app"
 SECRET_KEY = "multihost-test-key-" + "0123456789abcdef" * 2
-CLIENT_SCRIPT = Path(__file__).with_name("multihost_client.py")
+CLIENT_SCRIPT = TEMPLATE / "tests" / "support" / "multihost_client.py"
 # HAProxy checks /readyz every 500 ms: 2 failures mark a server down, 2 passes up.
 CHECK_INTER_MS, FALL, RISE = 500, 2, 2
 LOAD_THREADS = 4
@@ -345,18 +345,12 @@ def cluster():
     problem = missing_prerequisite()
     require(problem is None, str(problem))
     root = Path(tempfile.mkdtemp(prefix="ffmh-"))
-    project = Path(
-        cookiecutter(
-            str(TEMPLATE),
-            no_input=True,
-            output_dir=str(root / "bake"),
-            extra_context=dict(
-                project_slug=SLUG,
-                database="postgresql",
-                use_login=True,
-                use_celery=True,
-            ),
-        )
+    project = bake(
+        root / "bake",
+        project_slug=SLUG,
+        database="postgresql",
+        use_login=True,
+        use_celery=True,
     )
     lab = Lab(f"ffmh{os.getpid() % 100000}", SUBNET).open()
     cluster = Cluster(lab, root, project)

@@ -14,25 +14,23 @@ import sys
 
 import pytest
 
-from tests.combinations import FULLEST
-from tests.conftest import IN_CI
-from tests.conftest import TEMPLATE
-from tests.conftest import require
-from tests.conftest import run
-from tests.test_python_versions import PYTHON_VERSIONS
-from tests.test_python_versions import REQUIRED
-from tests.test_python_versions import find_python
+from tests.support.baking import TEMPLATE
+from tests.support.baking import bake
+from tests.support.combinations import FULLEST
+from tests.support.machine import IN_CI
+from tests.support.machine import require
+from tests.support.machine import run
+from tests.support.pythons import PYTHON_VERSIONS
+from tests.support.pythons import REQUIRED
+from tests.support.pythons import find_python
+
+pytestmark = [pytest.mark.pythons, pytest.mark.network]
 
 
 @pytest.fixture(scope="module")
 def fullest(tmp_path_factory):
     """The fullest bake's folder."""
-    from cookiecutter.main import cookiecutter
-
-    output = tmp_path_factory.mktemp("fullest")
-    return cookiecutter(
-        str(TEMPLATE), no_input=True, extra_context=FULLEST, output_dir=str(output)
-    )
+    return bake(tmp_path_factory.mktemp("fullest"), **FULLEST)
 
 
 def pip_of(version, tmp_path):

@@ -21,13 +21,13 @@ import time
 
 import pytest
 
-from tests.conftest import TEMPLATE
-from tests.conftest import clean_env
-from tests.conftest import run
-from tests.journeys import bake_command
-from tests.journeys import fetch
-from tests.journeys import printed_commands
-from tests.test_readme_commands import free_port
+from tests.support.baking import TEMPLATE
+from tests.support.baking import bake_command
+from tests.support.journeys import fetch
+from tests.support.journeys import printed_commands
+from tests.support.machine import clean_env
+from tests.support.machine import free_port
+from tests.support.machine import run
 
 REFUSING_PIP = """#!/bin/sh
 echo "error: externally-managed-environment" >&2
@@ -49,6 +49,8 @@ def quick_start_command():
     return block.group(1)
 
 
+@pytest.mark.server
+@pytest.mark.network
 def test_quick_start_bakes_beside_the_clone(tmp_path):
     clone = tmp_path / "flask-foundry"
     shutil.copytree(

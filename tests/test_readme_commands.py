@@ -7,44 +7,25 @@ Docker engine answers (the image itself is built by tests/test_container.py).
 """
 
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import clean_env
+from tests.support.baking import bake
+from tests.support.journeys import readme_blocks
+from tests.support.machine import clean_env
+from tests.support.machine import free_port
 
-BLOCK = re.compile(
-    r"(?:<!-- readme-test: (?P<marker>[^>]*?) -->\n)?```bash\n(?P<body>.*?)```",
-    re.DOTALL,
-)
+pytestmark = [pytest.mark.server, pytest.mark.network]
+
 # Each block runs in a fresh bash; this keeps the virtualenv of the install block.
 PRELUDE = (
     "set -euo pipefail\nif [ -f .venv/bin/activate ]; then . .venv/bin/activate; fi\n"
 )
-
-
-def readme_blocks(readme):
-    """The README's bash blocks as (markers, commands), in order."""
-    return [
-        (
-            {m.strip() for m in (match["marker"] or "").split(",") if m.strip()},
-            match["body"],
-        )
-        for match in BLOCK.finditer(readme)
-    ]
-
-
-def free_port():
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def docker_available():
@@ -102,10 +83,8 @@ def serve(body, cwd, env, path):
         pytest.param({"use_migrate": False}, id="init-db"),
     ],
 )
-def test_every_readme_block_runs(cookies, answers):
-    result = cookies.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
-    project = result.project_path
+def test_every_readme_block_runs(tmp_path, answers):
+    project = bake(tmp_path, **answers)
     blocks = readme_blocks((project / "README.md").read_text())
     assert len(blocks) >= 5
     env = clean_env(PIP_DISABLE_PIP_VERSION_CHECK="1")

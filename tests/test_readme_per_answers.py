@@ -13,9 +13,9 @@ import re
 import pytest
 from cookiecutter.environment import StrictEnvironment
 
-from tests.conftest import TEMPLATE
-from tests.conftest import answers
-from tests.conftest import load_hook
+from tests.support.baking import TEMPLATE
+from tests.support.baking import answers
+from tests.support.baking import load_hook
 
 HOOK = load_hook("pre_gen_project")
 README = (TEMPLATE / "{{cookiecutter.project_slug}}" / "README.md").read_text()
@@ -25,7 +25,7 @@ def valid_answer_sets():
     """Every combination of the yes/no options and the database that the
     pre-generation hook accepts, with the other answers at their defaults.
 
-    (A local helper: tests/combinations.py derives the same sets for baking.)
+    (A local helper: tests/support/combinations.py derives the same sets for baking.)
     """
     defaults = answers()
     options = HOOK.BOOLEAN_OPTIONS

@@ -8,10 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import redis_answers
-from tests.conftest import require
-from tests.serving import bake
-from tests.serving import serve
+from tests.support.baking import bake
+from tests.support.machine import redis_answers
+from tests.support.machine import require
+from tests.support.serving import serve
+
+pytestmark = pytest.mark.server
 
 try:
     import redis

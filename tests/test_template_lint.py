@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from tests.conftest import TEMPLATE
-from tests.conftest import require
-from tests.conftest import run
+from tests.support.baking import TEMPLATE
+from tests.support.machine import require
+from tests.support.machine import run
 
 OWN_CODE = [
     "hooks",

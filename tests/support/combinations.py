@@ -17,9 +17,9 @@ import re
 
 import pytest
 
-from tests.conftest import TEMPLATE
-from tests.conftest import answers
-from tests.conftest import load_hook
+from tests.support.baking import TEMPLATE
+from tests.support.baking import answers
+from tests.support.baking import load_hook
 
 HOOK = load_hook("pre_gen_project")
 DEFAULTS = {key: value for key, value in answers().items() if not key.startswith("_")}

@@ -145,5 +145,6 @@ def tree_size(root):
     )
 
 
-if __name__ == "__main__":  # python -m tests.container_image: make the base image
+# python -m tests.support.container_image: make the base image ahead of the tests.
+if __name__ == "__main__":
     print(ensure_base_image())

@@ -23,50 +23,43 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import clean_env
-from tests.test_readme_commands import readme_blocks
+from tests.support.baking import bake_command
+from tests.support.machine import clean_env
+from tests.support.machine import free_port
 
 # Printed or documented steps that set up a virtualenv: this environment stands in.
 INSTALL_STEPS = re.compile(
     r"^(cd |python3? -m venv |\. \.venv/bin/activate|pip install )"
 )
 LONG_RUNNING = re.compile(r"^(flask run|celery .* worker)")
-
-
-def bake_command(cwd, *arguments):
-    """Run `cookiecutter --no-input <template> ...` from `cwd`; return its output."""
-    done = subprocess.run(
-        [PYTHON, "-m", "cookiecutter", "--no-input", str(TEMPLATE), *arguments],
-        cwd=cwd,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def bake(output_dir, **answers):
-    """Bake as a user does, from the command line; return (project, printed text)."""
-    printed = bake_command(output_dir, *(f"{k}={v}" for k, v in answers.items()))
-    (project,) = [p for p in Path(output_dir).iterdir() if p.is_dir()]
-    return project, printed
+# A README's bash block, and the marker comment that may precede it (invisible in
+# rendered Markdown): tests/test_readme_commands.py explains the markers.
+BLOCK = re.compile(
+    r"(?:<!-- readme-test: (?P<marker>[^>]*?) -->\n)?```bash\n(?P<body>.*?)```",
+    re.DOTALL,
+)
 
 
 def printed_commands(printed):
     """The commands in the bake's next steps: the lines indented by two spaces."""
     return [line[2:] for line in printed.splitlines() if line.startswith("  ")]
+
+
+def readme_blocks(readme):
+    """The README's bash blocks as (markers, commands), in order."""
+    return [
+        (
+            {m.strip() for m in (match["marker"] or "").split(",") if m.strip()},
+            match["body"],
+        )
+        for match in BLOCK.finditer(readme)
+    ]
 
 
 def readme_section(readme, heading):
@@ -86,6 +79,14 @@ class Journey:
         self.env = clean_env(PYTHONPATH=str(project), PIP_DISABLE_PIP_VERSION_CHECK="1")
         self.log = []
         self.flask = "flask"  # how the user calls Flask's command line
+
+    @classmethod
+    def start(cls, output_dir, **answers):
+        """Bake from the command line in `output_dir`, as the user does; the journey
+        starts in the project it made, with what it printed."""
+        printed = bake_command(output_dir, *(f"{k}={v}" for k, v in answers.items()))
+        (project,) = [p for p in Path(output_dir).iterdir() if p.is_dir()]
+        return cls(project, printed)
 
     def run(self, steps):
         """Do each step in order; return the log of what ran."""
@@ -224,9 +225,7 @@ class Journey:
     @contextlib.contextmanager
     def serving(self, command):
         """Serve with `command` (flask run) on a free port; yield its URL."""
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         env = {**self.env, "FLASK_RUN_PORT": str(port)}
         with self.background(command, f"server-{port}", env) as (process, log):
             url = f"http://127.0.0.1:{port}"

@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from tests.conftest import TEMPLATE
+from tests.support.baking import TEMPLATE
 
 try:
     from playwright.sync_api import expect

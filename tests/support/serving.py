@@ -8,26 +8,10 @@ import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-from cookiecutter.main import cookiecutter
-
-from tests.conftest import PYTHON
-from tests.conftest import TEMPLATE
-from tests.conftest import clean_env
-from tests.conftest import run
-
-
-def bake(output_dir, **extra_context):
-    """Bake the template into `output_dir`; return the project folder."""
-    return Path(
-        cookiecutter(
-            str(TEMPLATE),
-            no_input=True,
-            extra_context=extra_context,
-            output_dir=str(output_dir),
-        )
-    )
+from tests.support.machine import PYTHON
+from tests.support.machine import clean_env
+from tests.support.machine import run
 
 
 def wait_until_up(url, process, log, attempts=100):

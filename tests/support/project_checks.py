@@ -1,6 +1,6 @@
 """Compile, import and collect the tests of many baked projects, two at a time.
 
-    python -m tests.project_checks PROJECT...
+    python -m tests.support.project_checks PROJECT...
 
 Each project is checked in a child forked from this process, which has imported
 the dependencies the projects share beforehand, so a project costs its own

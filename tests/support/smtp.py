@@ -3,10 +3,10 @@
 import contextlib
 import email
 import email.policy
-import socket
 import threading
 
-from tests.conftest import require
+from tests.support.machine import free_port
+from tests.support.machine import require
 
 try:
     from aiosmtpd.controller import Controller
@@ -36,12 +36,6 @@ class Inbox:
             self.arrived.wait_for(lambda: len(self.mails) >= count, timeout)
             assert len(self.mails) >= count, [m["Subject"] for _, m in self.mails]
             return self.mails[:count]
-
-
-def free_port():
-    """A loopback port nobody listens on (aiosmtpd needs the number up front)."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
