@@ -32,8 +32,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 # Setting values are of many types, as in app.config itself.
 DEFAULTS: dict[str, Any] = {
-    # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
-    # as \u0022 so that the text stays exactly as typed at the prompt.
+    # Shown on every page (templates read config.PROJECT_NAME).
     "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "PROJECT_DESCRIPTION": "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "SECRET_KEY": None,
@@ -49,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_PARTS": 100,
     # None means: Secure in production, plain in development and tests.
     "SESSION_COOKIE_SECURE": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
 {%- if cookiecutter.use_login %}
     "REMEMBER_COOKIE_SECURE": None,
     # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
@@ -104,12 +105,7 @@ DEFAULTS: dict[str, Any] = {
     # tried to register" mails together. Over it, the page answers the same and
     # no mail goes out.
     "MAIL_ADDRESS_RATE_LIMIT": "3 per hour",
-    # The links in mails name the site by SERVER_NAME and PREFERRED_URL_SCHEME
-    # only (FLASK_SERVER_NAME=example.com, FLASK_PREFERRED_URL_SCHEME=https),
-    # never by a request header; production refuses to start without them.
 {%- endif %}
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
 {%- if cookiecutter.use_sqlalchemy %}
     # SQL statements slower than this many milliseconds are logged.
     "SLOW_QUERY_MS": 200,
@@ -173,28 +169,11 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
 {%- endif %}
     production = not (app.debug or app.testing)
     if production:
-        check_secret_key(app.config.get("SECRET_KEY"))
-{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
-        check_write_token(app.config.get("API_WRITE_TOKEN"))
-{%- endif %}
+        check_production(app)
     elif not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "dev"
-{%- if cookiecutter.use_login %}
-    if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        app.logger.warning(
-            "Rate limits are counted in memory, per process: gunicorn.conf.py runs"
-            " one process (with threads) for them, and several hosts each count"
-            " apart. Set FLASK_RATELIMIT_STORAGE_URI"
-{%- if cookiecutter.use_celery %}
-            " (or REDIS_URL)"
-{%- endif %}
-            " to a shared store."
-        )
-{%- endif %}
 {%- if cookiecutter.use_mail %}
-    if production:
-        check_mail_settings(app)
-    elif app.debug and not app.config["MAIL_BACKEND"]:
+    if app.debug and not app.config["MAIL_BACKEND"]:
         app.config["MAIL_BACKEND"] = "console"
 {%- endif %}
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
@@ -263,9 +242,9 @@ def looks_random(key: str | None) -> bool:
     )
 
 
-def check_secret_key(key: str | None) -> None:
-    """Refuse to serve in production without a long, random SECRET_KEY."""
-    if not looks_random(key):
+def check_production(app: Flask) -> None:
+    """Refuse to serve in production with a setting that is unsafe; warn of weak ones."""
+    if not looks_random(app.config.get("SECRET_KEY")):
         raise RuntimeError(
             "SECRET_KEY is missing, short or not random enough for production: set"
             f" FLASK_SECRET_KEY to {MIN_SECRET_KEY_LENGTH} random characters or more,"
@@ -273,10 +252,8 @@ def check_secret_key(key: str | None) -> None:
             ' python3 -c "import secrets; print(secrets.token_hex(32))"'
         )
 {%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
-
-
-def check_write_token(token: str | None) -> None:
-    """Refuse a write token that can be guessed; unset keeps the API read-only."""
+    # Unset, the write token keeps the API read-only; set, it must not be guessable.
+    token = app.config.get("API_WRITE_TOKEN")
     if token is not None and not looks_random(token):
         raise RuntimeError(
             "API_WRITE_TOKEN is short or not random enough: set"
@@ -286,10 +263,8 @@ def check_write_token(token: str | None) -> None:
         )
 {%- endif %}
 {%- if cookiecutter.use_mail %}
-
-
-def check_mail_settings(app: Flask) -> None:
-    """Refuse to start without the site's address; warn of other mail settings."""
+    # The links in mails name the site by SERVER_NAME and PREFERRED_URL_SCHEME
+    # only, never by a request header (which a client can forge).
     server_name = app.config.get("SERVER_NAME") or ""
     if not SERVER_NAME.fullmatch(server_name):
         raise RuntimeError(
@@ -298,19 +273,32 @@ def check_mail_settings(app: Flask) -> None:
             " visit, with its port if not the default (e.g. example.com), and"
             " FLASK_PREFERRED_URL_SCHEME=https when the site is served over HTTPS."
         )
-    if app.config["PREFERRED_URL_SCHEME"] not in {"http", "https"}:
+    scheme = app.config["PREFERRED_URL_SCHEME"]
+    if scheme not in {"http", "https"}:
         raise RuntimeError("PREFERRED_URL_SCHEME must be https (or http).")
-    if app.config["PREFERRED_URL_SCHEME"] != "https":
+    if scheme != "https":
         app.logger.warning(
             "Links in mails start with %s://: set FLASK_PREFERRED_URL_SCHEME=https"
             " when the site is served over HTTPS.",
-            app.config["PREFERRED_URL_SCHEME"],
+            scheme,
         )
     if app.config["MAIL_DEFAULT_SENDER"] == DEFAULTS["MAIL_DEFAULT_SENDER"]:
         app.logger.warning(
             "Mail goes out from %s: set FLASK_MAIL_DEFAULT_SENDER to an address"
             " of your domain.",
             DEFAULTS["MAIL_DEFAULT_SENDER"],
+        )
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are counted in memory, per process: gunicorn.conf.py runs"
+            " one process (with threads) for them, and several hosts each count"
+{%- if cookiecutter.use_celery %}
+            " apart. Set FLASK_RATELIMIT_STORAGE_URI (or REDIS_URL) to a shared store."
+{%- else %}
+            " apart. Set FLASK_RATELIMIT_STORAGE_URI to a shared store."
+{%- endif %}
         )
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}

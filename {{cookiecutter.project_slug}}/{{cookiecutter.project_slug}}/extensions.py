@@ -7,6 +7,9 @@
 {%- else %}
 {# blank line #}
 {%- if cookiecutter.use_login %}
+from collections.abc import Callable
+
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -80,5 +83,12 @@ csrf = CSRFProtect()
 {%- endif %}
 {%- if cookiecutter.use_api %}
 api = Api()
+{%- endif %}
+{%- if cookiecutter.use_login %}
+
+
+def limit_from(setting: str) -> Callable[[], str]:
+    """A limit for @limiter.limit: the setting, read again at each request."""
+    return lambda: str(current_app.config[setting])
 {%- endif %}
 {%- endif %}
