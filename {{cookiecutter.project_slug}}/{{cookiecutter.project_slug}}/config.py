@@ -46,20 +46,21 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 64 * 1024,
     "MAX_FORM_PARTS": 100,
-    # None means: Secure in production, plain in development and tests.
+    # Secure None means: Secure in production, plain in development and tests.
     "SESSION_COOKIE_SECURE": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 {%- if cookiecutter.use_login %}
     "REMEMBER_COOKIE_SECURE": None,
-    # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
-    "PASSWORD_HASH_METHOD": "scrypt",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    # A login unused for this many days ends on the server: its next request is
-    # anonymous, and `flask auth end-idle-sessions` deletes such logins in bulk.
-    # "Remember me" lasts as long, unless FLASK_REMEMBER_COOKIE_DURATION (seconds)
-    # says otherwise (see configure).
+    # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # NIST SP 800-63B asks for 8 at least; common passwords are refused too.
+    "PASSWORD_MIN_LENGTH": 12,
+    # A login unused for this many days ends on the server (`flask auth
+    # end-idle-sessions` deletes such logins in bulk). "Remember me" lasts as long,
+    # unless FLASK_REMEMBER_COOKIE_DURATION (seconds) says otherwise.
     "SESSION_IDLE_DAYS": 30,
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);
     # password changes count against it too.
@@ -72,15 +73,12 @@ DEFAULTS: dict[str, Any] = {
     "REGISTER_RATE_LIMIT": "10 per hour",
     # Anonymous messages (the /messages/new form) per client address.
     "MESSAGE_RATE_LIMIT": "10 per minute",
-    # "memory://" counts per process: gunicorn.conf.py then runs one process
-    # (with threads); for several servers, point FLASK_RATELIMIT_STORAGE_URI at
-    # a shared store (Flask-Limiter's URIs).
+    # "memory://" counts per process (gunicorn.conf.py then runs one, with threads):
+    # for several servers, a shared store (one of Flask-Limiter's storage URIs).
 {%- if cookiecutter.use_celery %}
     # REDIS_URL, when set, is used (see unprefixed_settings).
 {%- endif %}
     "RATELIMIT_STORAGE_URI": "memory://",
-    # NIST SP 800-63B asks for 8 at least; common passwords are refused too.
-    "PASSWORD_MIN_LENGTH": 12,
     # X-RateLimit-* headers on limited views, and Retry-After on a 429.
     "RATELIMIT_HEADERS_ENABLED": True,
 {%- endif %}
@@ -101,9 +99,8 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRM_TOKEN_MAX_AGE": 7 * 24 * 3600,
     # Password reset and confirmation mails asked per client address.
     "MAIL_RATE_LIMIT": "5 per hour",
-    # Mails sent to one address, whoever asks: reset, confirmation and "someone
-    # tried to register" mails together. Over it, the page answers the same and
-    # no mail goes out.
+    # Mails to one address, whoever asks (reset, confirmation, "someone tried to
+    # register" together): over it, the page answers the same and sends nothing.
     "MAIL_ADDRESS_RATE_LIMIT": "3 per hour",
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
@@ -263,30 +260,25 @@ def check_production(app: Flask) -> None:
         )
 {%- endif %}
 {%- if cookiecutter.use_mail %}
-    # The links in mails name the site by SERVER_NAME and PREFERRED_URL_SCHEME
-    # only, never by a request header (which a client can forge).
+    # Links in mails name the site by these two settings, never by a request
+    # header (which a client can forge).
     server_name = app.config.get("SERVER_NAME") or ""
     if not SERVER_NAME.fullmatch(server_name):
         raise RuntimeError(
-            f"SERVER_NAME is {server_name!r}: the links in mails name the site by it,"
-            " never by a request header. Set FLASK_SERVER_NAME to the host name users"
-            " visit, with its port if not the default (e.g. example.com), and"
-            " FLASK_PREFERRED_URL_SCHEME=https when the site is served over HTTPS."
+            f"SERVER_NAME is {server_name!r}: the links in mails name the site by it."
+            " Set FLASK_SERVER_NAME to the host name users visit, with its port if"
+            " not the default (e.g. example.com)."
         )
     scheme = app.config["PREFERRED_URL_SCHEME"]
     if scheme not in {"http", "https"}:
         raise RuntimeError("PREFERRED_URL_SCHEME must be https (or http).")
     if scheme != "https":
         app.logger.warning(
-            "Links in mails start with %s://: set FLASK_PREFERRED_URL_SCHEME=https"
-            " when the site is served over HTTPS.",
-            scheme,
+            "Links in mails start with http://: set FLASK_PREFERRED_URL_SCHEME=https."
         )
     if app.config["MAIL_DEFAULT_SENDER"] == DEFAULTS["MAIL_DEFAULT_SENDER"]:
         app.logger.warning(
-            "Mail goes out from %s: set FLASK_MAIL_DEFAULT_SENDER to an address"
-            " of your domain.",
-            DEFAULTS["MAIL_DEFAULT_SENDER"],
+            "Mail goes out from noreply@localhost: set FLASK_MAIL_DEFAULT_SENDER."
         )
 {%- endif %}
 {%- if cookiecutter.use_login %}

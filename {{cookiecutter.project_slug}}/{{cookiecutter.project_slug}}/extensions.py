@@ -1,9 +1,9 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
 {%- if not (cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api) %}
 
-# No Flask extension was chosen for this project. To add one, create its object
-# here, one per line (e.g. `cache = Cache()`), and bind it in register_extensions
-# in __init__.py (`cache.init_app(app)`), as the extension's docs show.
+# Create each extension's object here, one per line (e.g. `cache = Cache()`), and
+# bind it in register_extensions in __init__.py (`cache.init_app(app)`), as the
+# extension's docs show.
 {%- else %}
 {# blank line #}
 {%- if cookiecutter.use_login %}

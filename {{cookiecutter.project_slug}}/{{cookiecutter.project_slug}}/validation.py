@@ -1,10 +1,10 @@
 """Checks of the text that users send, shared by every view that takes some."""
 
-# Tab and line breaks may appear in text that users type; no other control character.
-LINE_BREAKS = "\t\n\r"
+# Tab and line breaks may appear in what users type; no other control character.
+ALLOWED_CONTROLS = "\t\n\r"
 
 
-def has_control_characters(text: str, allowed: str = LINE_BREAKS) -> bool:
+def has_control_characters(text: str, allowed: str = ALLOWED_CONTROLS) -> bool:
     """True when `text` holds NUL, an escape code or another control character.
 
     Databases choke on some (PostgreSQL refuses NUL) and terminals obey others.
