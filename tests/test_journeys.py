@@ -123,13 +123,19 @@ PAGE_FORM_BLUEPRINT = [
         '    answer = client.post("/contact", data=form)\n'
         "    assert answer.status_code == 302\n",
     ),
-    ("write", "{slug}/blog/__init__.py", '"""The blog: posts and their pages."""\n'),
+    (
+        "write",
+        "{slug}/blog/__init__.py",
+        '"""The blog: posts and their pages."""\n\nfrom flask import Blueprint\n\n'
+        'bp = Blueprint("blog", __name__)\n\n'
+        "from {slug}.blog import routes  # noqa: E402, F401\n",
+    ),
     (
         "write",
         "{slug}/blog/routes.py",
-        '"""Views of the blog blueprint."""\n\nfrom flask import Blueprint\n'
-        "from flask import render_template\n\n"
-        'bp = Blueprint("blog", __name__)\n\n\n@bp.get("/")\ndef index():\n'
+        '"""Views of the blog blueprint."""\n\nfrom flask import render_template\n\n'
+        "from {slug}.blog import bp\n\n\n"
+        '@bp.get("/")\ndef index():\n'
         '    """List the posts."""\n    return render_template("blog/index.html")\n',
     ),
     (
@@ -141,8 +147,8 @@ PAGE_FORM_BLUEPRINT = [
     (
         "edit",
         "{slug}/__init__.py",
-        ".main.routes import bp as main_bp",
-        "from {slug}.blog.routes import bp as blog_bp\n",
+        ".main import bp as main_bp",
+        "from {slug}.blog import bp as blog_bp\n",
     ),
     (
         "edit",

@@ -2,38 +2,32 @@
 
 from collections.abc import Mapping
 from typing import Any
-
-from flask import (
-    Flask,
+{# blank line #}
 {%- if cookiecutter.use_debugtoolbar %}
-    Response,
-    request,
+from flask import Flask, Response, request
+{%- else %}
+from flask import Flask
 {%- endif %}
-)
 from werkzeug.middleware.proxy_fix import ProxyFix
 {# blank line #}
 {%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }} import migrations
+from {{ cookiecutter.project_slug }} import migrations, security
+{%- else %}
+from {{ cookiecutter.project_slug }} import security
 {%- endif %}
 {%- if cookiecutter.use_api %}
-from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
-from {{ cookiecutter.project_slug }}.api.routes import bp as api_bp
+from {{ cookiecutter.project_slug }}.api import init_api
 {%- endif %}
-{%- if cookiecutter.use_mail %}
-from {{ cookiecutter.project_slug }}.auth.recovery import bp as auth_bp
-{%- elif cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.auth.routes import bp as auth_bp
+{%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.auth import bp as auth_bp
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }}.commands import init_db_command
+from {{ cookiecutter.project_slug }}.commands import bp as commands_bp
 {%- endif %}
 from {{ cookiecutter.project_slug }}.config import configure
-from {{ cookiecutter.project_slug }}.errors.handlers import bp as errors_bp
-{%- if cookiecutter.use_api or cookiecutter.use_wtf or cookiecutter.use_sqlalchemy or cookiecutter.use_login or cookiecutter.use_mail or cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.errors import bp as errors_bp
+{%- if cookiecutter.use_wtf or cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import (
-{%- if cookiecutter.use_api %}
-    api,
-{%- endif %}
 {%- if cookiecutter.use_wtf %}
     csrf,
 {%- endif %}
@@ -52,12 +46,7 @@ from {{ cookiecutter.project_slug }}.extensions import (
 {%- endif %}
 )
 {%- endif %}
-from {{ cookiecutter.project_slug }}.main.routes import bp as main_bp
-from {{ cookiecutter.project_slug }}.security import (
-    SecurityHeaders,
-    no_store_personal,
-    refuse_undecodable_query,
-)
+from {{ cookiecutter.project_slug }}.main import bp as main_bp
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.slow_queries import register_slow_query_log
 {%- endif %}
@@ -74,13 +63,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Each step below is a short function further down this module.
     register_extensions(app)
     register_blueprints(app)
-{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
-    register_commands(app)
-{%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
     register_debug_toolbar(app)
 {%- endif %}
-    # Last, so that they wrap everything above: headers, then the proxy fix.
+    # Last, so that the proxy fix wraps everything above.
     register_middleware(app)
     return app
 
@@ -104,11 +90,6 @@ def register_extensions(app: Flask) -> None:
 {%- if cookiecutter.use_wtf %}
     csrf.init_app(app)
 {%- endif %}
-{%- if cookiecutter.use_api %}
-    if app.debug:
-        serve_swagger_ui(app)  # before api.init_app, which reads its settings
-    api.init_app(app)
-{%- endif %}
 {%- if cookiecutter.use_celery %}
     # Celery is not a Flask extension: tasks.py makes its app from CELERY.
     init_celery(app)
@@ -117,10 +98,8 @@ def register_extensions(app: Flask) -> None:
     # Logs each SQL statement slower than SLOW_QUERY_MS.
     register_slow_query_log(app)
 {%- endif %}
-    # A query string that is not UTF-8 gets 400: no view could read it.
-    app.before_request(refuse_undecodable_query)
-    # Pages made from the session or a token are never cached.
-    app.after_request(no_store_personal)
+    # Security headers on every response; requests refused before any view.
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -129,30 +108,18 @@ def register_blueprints(app: Flask) -> None:
 {%- if cookiecutter.use_login %}
     app.register_blueprint(auth_bp, url_prefix="/auth")
 {%- endif %}
+{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
+    app.register_blueprint(commands_bp)
+{%- endif %}
 {%- if cookiecutter.use_api %}
     # The JSON API under /api/v1; its OpenAPI document at /api/openapi.json.
-{%- if cookiecutter.use_sqlalchemy %}
-    # The API's writes need a bearer token (api/routes.py).
-    # api.spec exists once api.init_app has run, in register_extensions.
-    api.spec.components.security_scheme(  # pyright: ignore[reportAttributeAccessIssue]
-        "bearerAuth", {"type": "http", "scheme": "bearer"}
-    )
+    init_api(app)
+    # Error pages for the whole site, after the API: they replace its handlers,
+    # and answer its errors in JSON still.
+{%- else %}
+    # Error pages for the whole site.
 {%- endif %}
-    api.register_blueprint(api_bp)
-{%- if cookiecutter.use_wtf %}
-    # API clients send tokens, not cookies: CSRF does not apply to them.
-    csrf.exempt(api_bp)
-{%- endif %}
-{%- endif %}
-    # Error pages for the whole site (after the API, whose JSON errors it keeps).
     app.register_blueprint(errors_bp)
-{%- if cookiecutter.use_sqlalchemy and not cookiecutter.use_migrate %}
-
-
-def register_commands(app: Flask) -> None:
-    """Add the project's own `flask` commands."""
-    app.cli.add_command(init_db_command)
-{%- endif %}
 {%- if cookiecutter.use_debugtoolbar %}
 
 
@@ -186,13 +153,10 @@ def start_toolbar_collapsed(response: Response) -> Response:
 
 
 def register_middleware(app: Flask) -> None:
-    """Wrap the WSGI app: security headers, then trust of PROXY_HOPS proxies."""
-    # Flask's documented way to add WSGI middleware, though wsgi_app is a method.
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)  # type: ignore[method-assign]
+    """Wrap the WSGI app to trust the forwarded headers of PROXY_HOPS proxies."""
     hops = app.config["PROXY_HOPS"]
     if hops:
         # Only what a deployment needs: the client's address (rate limits, logs)
         # and scheme (HSTS). X-Forwarded-Host, -Port and -Prefix stay ignored.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops
-        )
+        # Flask's documented way to add WSGI middleware, though wsgi_app is a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

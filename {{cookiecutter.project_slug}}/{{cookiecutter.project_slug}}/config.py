@@ -32,8 +32,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 # Setting values are of many types, as in app.config itself.
 DEFAULTS: dict[str, Any] = {
-    # Shown on every page (templates read config.PROJECT_NAME). Quotes are written
-    # as \u0022 so that the text stays exactly as typed at the prompt.
+    # Shown on every page (templates read config.PROJECT_NAME).
     "PROJECT_NAME": "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "PROJECT_DESCRIPTION": "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
     "SECRET_KEY": None,
@@ -47,18 +46,21 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 64 * 1024,
     "MAX_FORM_PARTS": 100,
-    # None means: Secure in production, plain in development and tests.
+    # None: Secure in production, plain in development and tests.
     "SESSION_COOKIE_SECURE": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
 {%- if cookiecutter.use_login %}
     "REMEMBER_COOKIE_SECURE": None,
-    # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
-    "PASSWORD_HASH_METHOD": "scrypt",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    # A login unused for this many days ends on the server: its next request is
-    # anonymous, and `flask auth end-idle-sessions` deletes such logins in bulk.
-    # "Remember me" lasts as long, unless FLASK_REMEMBER_COOKIE_DURATION (seconds)
-    # says otherwise (see configure).
+    # How passwords are hashed (Werkzeug's method name); the tests use a fast one.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # NIST SP 800-63B asks for 8 at least; common passwords are refused too.
+    "PASSWORD_MIN_LENGTH": 12,
+    # A login unused for this many days ends on the server (`flask auth
+    # end-idle-sessions` deletes such logins in bulk). "Remember me" lasts as long,
+    # unless FLASK_REMEMBER_COOKIE_DURATION (seconds) says otherwise.
     "SESSION_IDLE_DAYS": 30,
     # Failed and successful login POSTs allowed per client address (Flask-Limiter);
     # password changes count against it too.
@@ -71,15 +73,12 @@ DEFAULTS: dict[str, Any] = {
     "REGISTER_RATE_LIMIT": "10 per hour",
     # Anonymous messages (the /messages/new form) per client address.
     "MESSAGE_RATE_LIMIT": "10 per minute",
-    # "memory://" counts per process: gunicorn.conf.py then runs one process
-    # (with threads); for several servers, point FLASK_RATELIMIT_STORAGE_URI at
-    # a shared store (Flask-Limiter's URIs).
+    # "memory://" counts per process (gunicorn.conf.py then runs one, with threads):
+    # for several servers, a shared store (one of Flask-Limiter's storage URIs).
 {%- if cookiecutter.use_celery %}
     # REDIS_URL, when set, is used (see unprefixed_settings).
 {%- endif %}
     "RATELIMIT_STORAGE_URI": "memory://",
-    # NIST SP 800-63B asks for 8 at least; common passwords are refused too.
-    "PASSWORD_MIN_LENGTH": 12,
     # X-RateLimit-* headers on limited views, and Retry-After on a 429.
     "RATELIMIT_HEADERS_ENABLED": True,
 {%- endif %}
@@ -100,16 +99,10 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRM_TOKEN_MAX_AGE": 7 * 24 * 3600,
     # Password reset and confirmation mails asked per client address.
     "MAIL_RATE_LIMIT": "5 per hour",
-    # Mails sent to one address, whoever asks: reset, confirmation and "someone
-    # tried to register" mails together. Over it, the page answers the same and
-    # no mail goes out.
+    # Mails to one address, whoever asks (reset, confirmation, "someone tried to
+    # register" together): over it, the page answers the same and sends nothing.
     "MAIL_ADDRESS_RATE_LIMIT": "3 per hour",
-    # The links in mails name the site by SERVER_NAME and PREFERRED_URL_SCHEME
-    # only (FLASK_SERVER_NAME=example.com, FLASK_PREFERRED_URL_SCHEME=https),
-    # never by a request header; production refuses to start without them.
 {%- endif %}
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
 {%- if cookiecutter.use_sqlalchemy %}
     # SQL statements slower than this many milliseconds are logged.
     "SLOW_QUERY_MS": 200,
@@ -179,28 +172,11 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
 {%- endif %}
     production = not (app.debug or app.testing)
     if production:
-        check_secret_key(app.config.get("SECRET_KEY"))
-{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
-        check_write_token(app.config.get("API_WRITE_TOKEN"))
-{%- endif %}
+        check_production(app)
     elif not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "dev"
-{%- if cookiecutter.use_login %}
-    if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        app.logger.warning(
-            "Rate limits are counted in memory, per process: gunicorn.conf.py runs"
-            " one process (with threads) for them, and several hosts each count"
-            " apart. Set FLASK_RATELIMIT_STORAGE_URI"
-{%- if cookiecutter.use_celery %}
-            " (or REDIS_URL)"
-{%- endif %}
-            " to a shared store."
-        )
-{%- endif %}
 {%- if cookiecutter.use_mail %}
-    if production:
-        check_mail_settings(app)
-    elif app.debug and not app.config["MAIL_BACKEND"]:
+    if app.debug and not app.config["MAIL_BACKEND"]:
         app.config["MAIL_BACKEND"] = "console"
 {%- endif %}
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
@@ -269,9 +245,9 @@ def looks_random(key: str | None) -> bool:
     )
 
 
-def check_secret_key(key: str | None) -> None:
-    """Refuse to serve in production without a long, random SECRET_KEY."""
-    if not looks_random(key):
+def check_production(app: Flask) -> None:
+    """Refuse to serve in production with a setting that is unsafe; warn of weak ones."""
+    if not looks_random(app.config.get("SECRET_KEY")):
         raise RuntimeError(
             "SECRET_KEY is missing, short or not random enough for production: set"
             f" FLASK_SECRET_KEY to {MIN_SECRET_KEY_LENGTH} random characters or more,"
@@ -279,10 +255,8 @@ def check_secret_key(key: str | None) -> None:
             ' python3 -c "import secrets; print(secrets.token_hex(32))"'
         )
 {%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy and not cookiecutter.use_login %}
-
-
-def check_write_token(token: str | None) -> None:
-    """Refuse a write token that can be guessed; unset keeps the API read-only."""
+    # Unset, the write token keeps the API read-only; set, it must not be guessable.
+    token = app.config.get("API_WRITE_TOKEN")
     if token is not None and not looks_random(token):
         raise RuntimeError(
             "API_WRITE_TOKEN is short or not random enough: set"
@@ -292,31 +266,37 @@ def check_write_token(token: str | None) -> None:
         )
 {%- endif %}
 {%- if cookiecutter.use_mail %}
-
-
-def check_mail_settings(app: Flask) -> None:
-    """Refuse to start without the site's address; warn of other mail settings."""
+    # Links in mails name the site by these two settings, never by a request
+    # header (which a client can forge).
     server_name = app.config.get("SERVER_NAME") or ""
     if not SERVER_NAME.fullmatch(server_name):
         raise RuntimeError(
-            f"SERVER_NAME is {server_name!r}: the links in mails name the site by it,"
-            " never by a request header. Set FLASK_SERVER_NAME to the host name users"
-            " visit, with its port if not the default (e.g. example.com), and"
-            " FLASK_PREFERRED_URL_SCHEME=https when the site is served over HTTPS."
+            f"SERVER_NAME is {server_name!r}: the links in mails name the site by it."
+            " Set FLASK_SERVER_NAME to the host name users visit, with its port if"
+            " not the default (e.g. example.com)."
         )
-    if app.config["PREFERRED_URL_SCHEME"] not in {"http", "https"}:
+    scheme = app.config["PREFERRED_URL_SCHEME"]
+    if scheme not in {"http", "https"}:
         raise RuntimeError("PREFERRED_URL_SCHEME must be https (or http).")
-    if app.config["PREFERRED_URL_SCHEME"] != "https":
+    if scheme != "https":
         app.logger.warning(
-            "Links in mails start with %s://: set FLASK_PREFERRED_URL_SCHEME=https"
-            " when the site is served over HTTPS.",
-            app.config["PREFERRED_URL_SCHEME"],
+            "Links in mails start with http://: set FLASK_PREFERRED_URL_SCHEME=https."
         )
     if app.config["MAIL_DEFAULT_SENDER"] == DEFAULTS["MAIL_DEFAULT_SENDER"]:
         app.logger.warning(
-            "Mail goes out from %s: set FLASK_MAIL_DEFAULT_SENDER to an address"
-            " of your domain.",
-            DEFAULTS["MAIL_DEFAULT_SENDER"],
+            "Mail goes out from noreply@localhost: set FLASK_MAIL_DEFAULT_SENDER."
+        )
+{%- endif %}
+{%- if cookiecutter.use_login %}
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are counted in memory, per process: gunicorn.conf.py runs"
+            " one process (with threads) for them, and several hosts each count"
+{%- if cookiecutter.use_celery %}
+            " apart. Set FLASK_RATELIMIT_STORAGE_URI (or REDIS_URL) to a shared store."
+{%- else %}
+            " apart. Set FLASK_RATELIMIT_STORAGE_URI to a shared store."
+{%- endif %}
         )
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy and cookiecutter.database == "sqlite" %}

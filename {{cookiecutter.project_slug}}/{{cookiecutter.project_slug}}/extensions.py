@@ -1,12 +1,15 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
 {%- if not (cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_api) %}
 
-# No Flask extension was chosen for this project. To add one, create its object
-# here, one per line (e.g. `cache = Cache()`), and bind it in register_extensions
-# in __init__.py (`cache.init_app(app)`), as the extension's docs show.
+# Create each extension's object here, one per line (e.g. `cache = Cache()`), and
+# bind it in register_extensions in __init__.py (`cache.init_app(app)`), as the
+# extension's docs show.
 {%- else %}
 {# blank line #}
 {%- if cookiecutter.use_login %}
+from collections.abc import Callable
+
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -80,5 +83,12 @@ csrf = CSRFProtect()
 {%- endif %}
 {%- if cookiecutter.use_api %}
 api = Api()
+{%- endif %}
+{%- if cookiecutter.use_login %}
+
+
+def limit_from(setting: str) -> Callable[[], str]:
+    """A limit for @limiter.limit: the setting, read again at each request."""
+    return lambda: str(current_app.config[setting])
 {%- endif %}
 {%- endif %}

@@ -3,51 +3,29 @@
 {%- if cookiecutter.use_login %}
 import re
 import secrets
-{%- endif %}
-from datetime import (
-    UTC,
-    datetime,
-{%- if cookiecutter.use_login %}
-    timedelta,
-{%- endif %}
-)
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-{# blank line #}
-{%- if cookiecutter.use_login %}
+
 from flask import current_app
 from flask_login import UserMixin
-{%- endif %}
-from sqlalchemy import (
-    DateTime,
-{%- if cookiecutter.use_login %}
-    ForeignKey,
-{%- endif %}
-    String,
-)
-from sqlalchemy.orm import (
-    Mapped,
-    mapped_column,
-{%- if cookiecutter.use_login %}
-    relationship,
-{%- endif %}
-)
-{%- if cookiecutter.use_login %}
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
-{%- endif %}
 
-from {{ cookiecutter.project_slug }}.extensions import (
-    Base,
-    db,
-{%- if cookiecutter.use_login %}
-    login_manager,
-{%- endif %}
-)
-{%- if cookiecutter.use_login %}
+from {{ cookiecutter.project_slug }}.extensions import Base, db, login_manager
 
 # What secrets.token_urlsafe(32) makes: the only shape of a session id.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
 # A session's last_seen_at is written at most this often, not on every request.
 LAST_SEEN_STEP = timedelta(minutes=5)
+{%- else %}
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from {{ cookiecutter.project_slug }}.extensions import Base, db
 {%- endif %}
 
 if TYPE_CHECKING:
@@ -61,17 +39,17 @@ else:
 def utcnow() -> datetime:
     """Return the current time in UTC: called per row, never once at import."""
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` with its zone: SQLite and MySQL hand times back without one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 {%- if cookiecutter.use_login %}
 
 
 def session_idle_limit() -> timedelta:
     """How long a login may go unused before it ends (SESSION_IDLE_DAYS)."""
     return timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
-
-
-def as_utc(moment: datetime) -> datetime:
-    """`moment` with its zone: SQLite and MySQL hand times back without one."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 {%- endif %}
 
 
@@ -139,12 +117,12 @@ class User(UserMixin, Model):
         (Flask-Login's "Alternative Tokens"). A plain login_user(user) starts one.
         """
         if self.session_id is None:
-            record = self.start_session()
+            record = self.record_login()
             db.session.commit()
             return record.id
         return self.session_id
 
-    def start_session(self) -> "UserSession":
+    def record_login(self) -> "UserSession":
         """Record a new login of this user; the caller commits, then login_user."""
         record = UserSession(id=secrets.token_urlsafe(32), user=self)
         db.session.add(record)

@@ -1,15 +1,6 @@
 """Security headers on every response, and requests refused before any view."""
 
-from __future__ import annotations
-
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
-
-from flask import Response, abort, request, session
-
-if TYPE_CHECKING:  # the WSGI types exist for type checkers only (as in Flask)
-    from _typeshed import OptExcInfo
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+from flask import Flask, Response, abort, current_app, request, session
 
 # Our pages load their CSS and scripts from /static only, with nothing inline,
 # so the policy can forbid everything else. Loosen it here if a page needs more;
@@ -35,42 +26,11 @@ SECURITY_HEADERS = {
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
-class SecurityHeaders:
-    """WSGI middleware adding the headers to each response that has not set them.
-
-    The list is made once at start, from the app's final config, and added where
-    the response is sent, which costs less than editing every Flask response;
-    HSTS goes over HTTPS only.
-    """
-
-    def __init__(self, wsgi_app: WSGIApplication, config: Mapping[str, Any]) -> None:
-        self.wsgi_app = wsgi_app
-        policy = config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-        headers = dict(SECURITY_HEADERS)
-        if policy:
-            headers["Content-Security-Policy"] = policy
-        self.http_headers = list(headers.items())
-        self.https_headers = [
-            *self.http_headers,
-            ("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY),
-        ]
-
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        secure = environ["wsgi.url_scheme"] == "https"
-        wanted = self.https_headers if secure else self.http_headers
-
-        def start_with_headers(
-            status: str,
-            headers: list[tuple[str, str]],
-            exc_info: OptExcInfo | None = None,
-        ) -> Callable[[bytes], object]:
-            present = {name.lower() for name, _ in headers}
-            headers.extend(h for h in wanted if h[0].lower() not in present)
-            return start_response(status, headers, exc_info)
-
-        return self.wsgi_app(environ, start_with_headers)
+def init_app(app: Flask) -> None:
+    """Check each request before its view, and add the headers to each response."""
+    app.before_request(refuse_undecodable_query)
+    app.after_request(no_store_personal)
+    app.after_request(add_security_headers)
 
 
 def refuse_undecodable_query() -> None:
@@ -79,6 +39,23 @@ def refuse_undecodable_query() -> None:
         request.query_string.decode()
     except UnicodeDecodeError:
         abort(400)
+
+
+def add_security_headers(response: Response) -> Response:
+    """Add each security header that the view has not set itself.
+
+    Flask runs this for every response it makes: views, redirects, static files
+    and error pages alike.
+    """
+    headers = response.headers
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    policy = current_app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    if policy:
+        headers.setdefault("Content-Security-Policy", policy)
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    return response
 
 
 def no_store_personal(response: Response) -> Response:

@@ -21,18 +21,13 @@ from flask import g, request
 from flask import current_app, request
 {%- endif %}
 from flask.views import MethodView
-from flask_smorest import (
-    Blueprint,
 {%- if cookiecutter.use_sqlalchemy %}
-    abort,
-{%- endif %}
-)
-{%- if cookiecutter.use_sqlalchemy %}
+from flask_smorest import abort
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
-from {{ cookiecutter.project_slug }}.api.parser import Parser
+from {{ cookiecutter.project_slug }}.api import bp
 from {{ cookiecutter.project_slug }}.api.schemas import (
     HealthSchema,
 {%- if cookiecutter.use_sqlalchemy %}
@@ -44,31 +39,14 @@ from {{ cookiecutter.project_slug }}.api.schemas import (
     VersionSchema,
 )
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.api.tokens import (
-    create_token_command,
-    list_tokens_command,
-    revoke_token_command,
-    token_required,
-)
+from {{ cookiecutter.project_slug }}.api.tokens import token_required
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Note
-{%- endif %}
 
-bp = Blueprint(
-    "api", __name__, url_prefix="/api/v1", description="The application's JSON API."
-)
-# Read by @bp.arguments below: bodies that JSON cannot load answer 400.
-bp.ARGUMENTS_PARSER = Parser()
-{%- if cookiecutter.use_sqlalchemy %}
 P = ParamSpec("P")
 R = TypeVar("R")
-{%- endif %}
-{%- if cookiecutter.use_login %}
-bp.cli.add_command(create_token_command)
-bp.cli.add_command(list_tokens_command)
-bp.cli.add_command(revoke_token_command)
 {%- endif %}
 
 

@@ -1,30 +1,19 @@
 """Marshmallow schemas: what the API accepts and what it answers."""
 {%- if cookiecutter.use_sqlalchemy %}
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-{%- endif %}
 
-from marshmallow import (
-    Schema,
-{%- if cookiecutter.use_sqlalchemy %}
-    ValidationError,
-{%- endif %}
-    fields,
-{%- if cookiecutter.use_sqlalchemy %}
-    validate,
-{%- endif %}
-)
-{%- if cookiecutter.use_sqlalchemy %}
+from marshmallow import Schema, ValidationError, fields, validate
 
-# No control characters but tab and newline; documented as the field's pattern.
-NO_CONTROL_CHARACTERS = validate.Regexp(
-    r"^[^\x00-\x08\x0b-\x1f\x7f]*$", error="Control characters are not allowed."
-)
+from {{ cookiecutter.project_slug }}.models import as_utc
+from {{ cookiecutter.project_slug }}.validation import has_control_characters
 
 
-def valid_unicode(text: str) -> None:
-    """Refuse unpaired surrogates, which no database can store as text."""
+def printable(text: str) -> None:
+    """Refuse control characters but line breaks, and unpaired surrogates."""
+    if has_control_characters(text):
+        raise ValidationError("Control characters are not allowed.")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -37,9 +26,10 @@ class UTCDateTime(fields.DateTime):
     def _serialize(
         self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
     ) -> str | float | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return super()._serialize(value and as_utc(value), attr, obj, **kwargs)
+{%- else %}
+
+from marshmallow import Schema, fields
 {%- endif %}
 
 
@@ -63,15 +53,11 @@ class NoteSchema(Schema):
     id = fields.Integer(dump_only=True)
     title = fields.String(
         required=True,
-        validate=[
-            validate.Length(min=1, max=120),
-            NO_CONTROL_CHARACTERS,
-            valid_unicode,
-        ],
+        validate=[validate.Length(min=1, max=120), printable],
     )
     body = fields.String(
         load_default="",
-        validate=[validate.Length(max=2000), NO_CONTROL_CHARACTERS, valid_unicode],
+        validate=[validate.Length(max=2000), printable],
     )
     created_at = UTCDateTime(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)

@@ -9,14 +9,15 @@ from typing import ParamSpec, TypeVar
 
 import click
 from flask import current_app, g, request
-from flask.cli import with_appcontext
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from limits import parse
 from sqlalchemy import select
 
+from {{ cookiecutter.project_slug }}.api import bp
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import ApiToken, User, as_utc, utcnow
+from {{ cookiecutter.project_slug }}.validation import normalize_email
 
 MINUTE = "%Y-%m-%d %H:%M UTC"
 
@@ -86,14 +87,14 @@ def token_required(view: Callable[P, R]) -> Callable[P, R]:
 
 def find_user(email: str) -> User:
     """The user with `email`, or a command-line error."""
-    query = select(User).filter_by(email=email.strip().lower())
+    query = select(User).filter_by(email=normalize_email(email))
     user = db.session.scalars(query).one_or_none()
     if user is None:
         raise click.ClickException(f"No user with the email {email!r}.")
     return user
 
 
-@click.command("create-token")
+@bp.cli.command("create-token")
 @click.argument("email")
 @click.option("--name", default="token", show_default=True, help="What it is for.")
 @click.option(
@@ -102,7 +103,6 @@ def find_user(email: str) -> User:
     default=None,
     help="Days until it expires (default: the API_TOKEN_DAYS setting).",
 )
-@with_appcontext
 def create_token_command(email: str, name: str, days: int | None) -> None:
     """Print a new API token for the user with EMAIL; it is shown only this once."""
     user = find_user(email)
@@ -111,9 +111,8 @@ def create_token_command(email: str, name: str, days: int | None) -> None:
     click.echo(token)
 
 
-@click.command("list-tokens")
+@bp.cli.command("list-tokens")
 @click.argument("email", required=False)
-@with_appcontext
 def list_tokens_command(email: str | None) -> None:
     """List API tokens (of the user with EMAIL, if given): id, owner, dates, name."""
     query = select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
@@ -130,9 +129,8 @@ def list_tokens_command(email: str | None) -> None:
         )
 
 
-@click.command("revoke-token")
+@bp.cli.command("revoke-token")
 @click.argument("token_id", type=int)
-@with_appcontext
 def revoke_token_command(token_id: int) -> None:
     """Delete the API token TOKEN_ID (from list-tokens): it stops working at once."""
     token = db.session.get(ApiToken, token_id)

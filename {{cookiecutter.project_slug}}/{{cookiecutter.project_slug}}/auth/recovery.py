@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from {{ cookiecutter.project_slug }}.auth import bp
 from {{ cookiecutter.project_slug }}.auth.emails import (
     send_confirmation,
     send_reset,
@@ -18,35 +19,28 @@ from {{ cookiecutter.project_slug }}.auth.forms import (
     ResetRequestForm,
 )
 from {{ cookiecutter.project_slug }}.auth.routes import (
-    bp,
 {%- if cookiecutter.use_api %}
     end_api_tokens,
 {%- endif %}
     end_sessions,
     limit_mails_to_address,
-    normalize_email,
-    start_session,
+    log_in_afresh,
 )
-from {{ cookiecutter.project_slug }}.extensions import db, limiter
+from {{ cookiecutter.project_slug }}.extensions import db, limit_from, limiter
 from {{ cookiecutter.project_slug }}.models import User, UserSession, utcnow
-
-# create_app registers the auth blueprint from here, once these views are on it.
-__all__ = ["bp"]
+from {{ cookiecutter.project_slug }}.validation import normalize_email
 
 RESET_SENT = (
     "If an account uses that address, we have mailed it a link to choose a new"
     " password. The link works for {minutes} minutes."
 )
 LINK_REFUSED = "This link is invalid, has expired or was already used."
-
-
-def mail_rate_limit() -> str:
-    """The MAIL_RATE_LIMIT setting, read at each request so tests can change it."""
-    return str(current_app.config["MAIL_RATE_LIMIT"])
+# Reset and confirmation mails asked per client address.
+limit_mails_per_client = limiter.limit(limit_from("MAIL_RATE_LIMIT"), methods=["POST"])
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(mail_rate_limit, methods=["POST"])
+@limit_mails_per_client
 @limit_mails_to_address
 def reset_request() -> ResponseReturnValue:
     """Mail a reset link to the account of an address; answer the same without one."""
@@ -65,7 +59,7 @@ def reset_request() -> ResponseReturnValue:
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(mail_rate_limit, methods=["POST"])
+@limit_mails_per_client
 def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password with a mailed link; every session of the user ends."""
     user = user_of_reset_token(token)
@@ -84,7 +78,7 @@ def reset_password(token: str) -> ResponseReturnValue:
         # Whoever knew the old password is logged out everywhere; the user who
         # followed the link is logged in on a new session.
         end_sessions(UserSession.user_id == user.id)
-        start_session(user)
+        log_in_afresh(user)
         flash("Your password is changed. Other sessions are logged out.", "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/reset_password.html", form=form)
@@ -109,7 +103,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
 
 @bp.post("/confirm")
 @login_required
-@limiter.limit(mail_rate_limit)
+@limit_mails_per_client
 @limit_mails_to_address
 def resend_confirmation() -> ResponseReturnValue:
     """Mail the logged-in user a new confirmation link."""

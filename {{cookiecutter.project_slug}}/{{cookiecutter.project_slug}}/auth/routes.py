@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import click
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -20,7 +19,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
-{# blank line #}
+
+from {{ cookiecutter.project_slug }}.auth import bp
 {%- if cookiecutter.use_mail %}
 from {{ cookiecutter.project_slug }}.auth.emails import (
     send_already_registered,
@@ -32,7 +32,7 @@ from {{ cookiecutter.project_slug }}.auth.forms import (
     PasswordChangeForm,
     RegistrationForm,
 )
-from {{ cookiecutter.project_slug }}.extensions import db, limiter
+from {{ cookiecutter.project_slug }}.extensions import db, limit_from, limiter
 from {{ cookiecutter.project_slug }}.models import (
 {%- if cookiecutter.use_api %}
     ApiToken,
@@ -42,9 +42,11 @@ from {{ cookiecutter.project_slug }}.models import (
     session_idle_limit,
     utcnow,
 )
-
-bp = Blueprint("auth", __name__)
-
+from {{ cookiecutter.project_slug }}.validation import (
+    has_control_characters,
+    normalize_email,
+)
+{# blank line #}
 {%- if cookiecutter.use_mail %}
 # The answer to every registration, new address or taken.
 REGISTERED = (
@@ -68,29 +70,14 @@ def dummy_password_hash(method: str) -> str:
     return generate_password_hash("not-a-real-password", method)
 
 
-def normalize_email(email: str) -> str:
-    """Compare emails without regard to surrounding spaces or letter case."""
-    return email.strip().lower()
-
-
 def is_safe_next(target: str | None) -> bool:
     """True when `target` is a path on this site, so following it cannot leave it."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
-    if "\\" in target or any(ord(char) < 32 for char in target):
+    if "\\" in target or has_control_characters(target, allowed=""):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
-
-
-def login_rate_limit() -> str:
-    """The LOGIN_RATE_LIMIT setting, read at each request so tests can change it."""
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def account_login_rate_limit() -> str:
-    """The ACCOUNT_LOGIN_RATE_LIMIT setting, read at each request."""
-    return str(current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"])
 
 
 def account_key() -> str:
@@ -126,11 +113,6 @@ def login_failed(response: ResponseReturnValue) -> bool:
 {%- if cookiecutter.use_mail %}
 
 
-def mail_address_rate_limit() -> str:
-    """The MAIL_ADDRESS_RATE_LIMIT setting, read at each request."""
-    return str(current_app.config["MAIL_ADDRESS_RATE_LIMIT"])
-
-
 def mailed_address() -> str:
     """The address a POST would mail: the form's, else the logged-in user's."""
     email = normalize_email(
@@ -142,20 +124,18 @@ def mailed_address() -> str:
 # Mails to one address, whichever clients ask for them: the views that send one
 # (reset, confirmation, registration) share this count.
 limit_mails_to_address = limiter.shared_limit(
-    mail_address_rate_limit, "mail-to", key_func=mailed_address, methods=["POST"]
+    limit_from("MAIL_ADDRESS_RATE_LIMIT"),
+    "mail-to",
+    key_func=mailed_address,
+    methods=["POST"],
 )
 {%- endif %}
 
 
-def register_rate_limit() -> str:
-    """The REGISTER_RATE_LIMIT setting, read at each request so tests can change it."""
-    return str(current_app.config["REGISTER_RATE_LIMIT"])
-
-
-def start_session(user: User, remember: bool = False) -> None:
+def log_in_afresh(user: User, remember: bool = False) -> None:
     """Log `user` in on a fresh session: nothing of the visitor's old one is kept."""
     session.clear()
-    user.start_session()
+    user.record_login()
     db.session.commit()
     login_user(user, remember=remember)
 
@@ -187,7 +167,7 @@ def end_idle_sessions_command() -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(register_rate_limit, methods=["POST"])
+@limiter.limit(limit_from("REGISTER_RATE_LIMIT"), methods=["POST"])
 {%- if cookiecutter.use_mail %}
 @limit_mails_to_address
 def register() -> ResponseReturnValue:
@@ -228,16 +208,16 @@ def register() -> ResponseReturnValue:
 {%- else %}
         if not taken:
             db.session.add(user)
-            start_session(user)
+            log_in_afresh(user)
         return redirect(url_for("auth.account"))
 {%- endif %}
     return render_template("auth/register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(limit_from("LOGIN_RATE_LIMIT"), methods=["POST"])
 @limiter.limit(
-    account_login_rate_limit,
+    limit_from("ACCOUNT_LOGIN_RATE_LIMIT"),
     methods=["POST"],
     key_func=account_key,
     exempt_when=known_device,
@@ -256,7 +236,7 @@ def login() -> ResponseReturnValue:
             method = current_app.config["PASSWORD_HASH_METHOD"]
             check_password_hash(dummy_password_hash(method), password)
         elif user.check_password(password):
-            start_session(user, remember=form.remember.data)
+            log_in_afresh(user, remember=form.remember.data)
             flash("You are logged in.", "success")
             target = request.args.get("next")
             if target is None or not is_safe_next(target):
@@ -297,7 +277,7 @@ def logout_everywhere() -> ResponseReturnValue:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(limit_from("LOGIN_RATE_LIMIT"), methods=["POST"])
 def change_password() -> ResponseReturnValue:
     """Change the password after checking the current one; end every other session."""
     form = PasswordChangeForm()

@@ -1,40 +1,33 @@
 """Error pages for the whole site, in place of Werkzeug's bare ones."""
-
-from flask import (
-    Blueprint,
-{%- if cookiecutter.use_sqlalchemy %}
-    current_app,
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy and cookiecutter.use_api %}
+from flask import current_app, render_template, request
+{%- elif cookiecutter.use_sqlalchemy %}
+from flask import current_app, render_template
+{%- elif cookiecutter.use_api %}
+from flask import render_template, request
+{%- else %}
+from flask import render_template
 {%- endif %}
-    render_template,
-{%- if cookiecutter.use_api %}
-    request,
-{%- endif %}
-)
 from flask.typing import ResponseReturnValue
 {%- if cookiecutter.use_wtf %}
 from flask_wtf.csrf import CSRFError
 {%- endif %}
 {%- if cookiecutter.use_sqlalchemy %}
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+{%- else %}
+from werkzeug.exceptions import HTTPException
 {%- endif %}
-from werkzeug.exceptions import (
-    HTTPException,
-{%- if cookiecutter.use_sqlalchemy %}
-    ServiceUnavailable,
-{%- endif %}
-)
-{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
 
+from {{ cookiecutter.project_slug }}.errors import bp
+{%- if cookiecutter.use_api and cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import api, db
 {%- elif cookiecutter.use_api %}
-
 from {{ cookiecutter.project_slug }}.extensions import api
 {%- elif cookiecutter.use_sqlalchemy %}
-
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
-
-bp = Blueprint("errors", __name__)
 
 # What each error page tells a visitor. 404, 500 and 503 have their own template.
 MESSAGES = {

@@ -4,14 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-# Tab and line breaks may appear in a message body; no other control character.
-ALLOWED_CONTROLS = "\t\n\r"
+from {{ cookiecutter.project_slug }}.validation import has_control_characters
 
 
 def printable(form: FlaskForm, field: Field) -> None:
-    """Refuse NUL, escape codes and other control characters (databases choke)."""
-    text = field.data or ""
-    if any(ord(c) < 32 and c not in ALLOWED_CONTROLS or ord(c) == 127 for c in text):
+    """Refuse NUL, escape codes and other control characters but line breaks."""
+    if has_control_characters(field.data or ""):
         raise ValidationError("Please use printable characters only.")
 
 

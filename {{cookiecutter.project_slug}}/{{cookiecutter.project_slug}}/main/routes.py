@@ -3,24 +3,18 @@
 
 from weakref import WeakKeyDictionary
 {%- endif %}
-
-from flask import (
-    Blueprint,
-{%- if cookiecutter.use_migrate %}
-    Flask,
+{# blank line #}
+{%- if cookiecutter.use_migrate and cookiecutter.use_wtf %}
+from flask import Flask, current_app, flash, redirect, render_template, url_for
+{%- elif cookiecutter.use_migrate %}
+from flask import Flask, current_app, render_template
+{%- elif cookiecutter.use_wtf and not cookiecutter.use_sqlalchemy %}
+from flask import current_app, flash, redirect, render_template, url_for
+{%- elif cookiecutter.use_wtf %}
+from flask import flash, redirect, render_template, url_for
+{%- else %}
+from flask import render_template
 {%- endif %}
-{%- if (cookiecutter.use_wtf and (cookiecutter.use_login or not cookiecutter.use_sqlalchemy)) or cookiecutter.use_migrate %}
-    current_app,
-{%- endif %}
-{%- if cookiecutter.use_wtf %}
-    flash,
-    redirect,
-{%- endif %}
-    render_template,
-{%- if cookiecutter.use_wtf %}
-    url_for,
-{%- endif %}
-)
 {%- if cookiecutter.use_wtf %}
 from flask.typing import ResponseReturnValue
 {%- endif %}
@@ -28,13 +22,13 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 {%- endif %}
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_wtf or cookiecutter.use_login %}
 {# blank line #}
 {%- if cookiecutter.use_login %}
-from {{ cookiecutter.project_slug }}.extensions import db, limiter
+from {{ cookiecutter.project_slug }}.extensions import db, limit_from, limiter
 {%- elif cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
 {%- endif %}
+from {{ cookiecutter.project_slug }}.main import bp
 {%- if cookiecutter.use_wtf %}
 from {{ cookiecutter.project_slug }}.main.forms import MessageForm
 {%- endif %}
@@ -44,10 +38,8 @@ from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE, missing, p
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.models import Message
 {%- endif %}
-{%- endif %}
-
-bp = Blueprint("main", __name__)
 {%- if cookiecutter.use_sqlalchemy %}
+
 # The home page's query, built once: only the columns it shows, newest first.
 # Rows, not Message objects: nothing on the page changes them, so the session
 # need not track them (a third of the query's time).
@@ -70,18 +62,11 @@ def index() -> str:
     return render_template("main/index.html")
 {%- endif %}
 {%- if cookiecutter.use_wtf %}
-{%- if cookiecutter.use_login %}
-
-
-def message_rate_limit() -> str:
-    """The MESSAGE_RATE_LIMIT setting, read at each request so tests can change it."""
-    return str(current_app.config["MESSAGE_RATE_LIMIT"])
-{%- endif %}
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
 {%- if cookiecutter.use_login %}
-@limiter.limit(message_rate_limit, methods=["POST"])
+@limiter.limit(limit_from("MESSAGE_RATE_LIMIT"), methods=["POST"])
 {%- endif %}
 def new_message() -> ResponseReturnValue:
     """Show the message form; on a valid POST, store the message and go home."""
