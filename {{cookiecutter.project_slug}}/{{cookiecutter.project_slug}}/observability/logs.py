@@ -52,13 +52,16 @@ def logging_config(json_lines: bool, level: str = "INFO") -> dict[str, Any]:
                 "class": "logging.StreamHandler",
                 "formatter": "default",
                 "stream": "ext://sys.stderr",
-            }
+            },
+            "discard": {"class": "logging.NullHandler"},
         },
         "root": {"level": level, "handlers": ["stderr"]},
-        # gunicorn's own messages go through the same handler, as JSON.
         "loggers": {
+            # gunicorn's own messages go through the same handler.
             "gunicorn.error": {"handlers": [], "propagate": True},
-            "gunicorn.access": {"handlers": [], "propagate": True},
+            # Its access log is replaced by the request record, which has the
+            # request id and leaves out the query string (it can carry tokens).
+            "gunicorn.access": {"handlers": ["discard"], "propagate": False},
         },
     }
 
