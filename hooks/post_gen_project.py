@@ -19,6 +19,7 @@ COMMAND_LINE = json.loads(r"""{{ command_line | tojson }}""")
 MANIFEST = {
     "use_sqlalchemy": [
         "{slug}/models.py",
+        "{slug}/observability/database_spans.py",
         "{slug}/slow_queries.py",
         "{slug}/templates/errors/503.html",
         "tests/test_slow_queries.py",
@@ -87,6 +88,7 @@ MANIFEST = {
     ],
     "use_observability": [
         "{slug}/observability",
+        "{slug}/observability/database_spans.py",
         "{slug}/observability/tasks.py",
         "tests/test_observability.py",
     ],

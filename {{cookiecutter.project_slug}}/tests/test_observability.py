@@ -204,7 +204,11 @@ def test_tracing_and_sentry_are_not_imported_unless_asked_for() -> None:
     code = (
         "import sys\n"
         "from {{ cookiecutter.project_slug }} import create_app\n"
+{%- if cookiecutter.use_sqlalchemy %}
         "app = create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+{%- else %}
+        "app = create_app({'TESTING': True})\n"
+{%- endif %}
         "app.test_client().get('/healthz')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('opentelemetry', 'sentry_sdk')))\n"
