@@ -235,7 +235,7 @@ def test_sentry_reports_carry_no_personal_data() -> None:
         "message": "Database unavailable",
         "user": {"id": "7", "email": "ada@example.com", "ip_address": "203.0.113.9"},
         "request": {
-            "url": "https://example.com/auth/login",
+            "url": "https://example.com/messages/new",
             "method": "POST",
             "query_string": f"token={TOKEN}",
             "cookies": {"session": COOKIE},

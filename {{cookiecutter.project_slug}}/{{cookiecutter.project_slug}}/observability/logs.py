@@ -44,7 +44,7 @@ def logging_config(json_lines: bool, level: str = "INFO") -> dict[str, Any]:
     )
     return {
         "version": 1,
-        # Loggers made before this call (gunicorn's, Celery's) keep working.
+        # Loggers made before this call (gunicorn's, libraries') keep working.
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
         "handlers": {
