@@ -19,6 +19,7 @@ COMMAND_LINE = json.loads(r"""{{ command_line | tojson }}""")
 MANIFEST = {
     "use_sqlalchemy": [
         "{slug}/models.py",
+        "{slug}/observability/database_spans.py",
         "{slug}/slow_queries.py",
         "{slug}/templates/errors/503.html",
         "tests/test_slow_queries.py",
@@ -80,9 +81,16 @@ MANIFEST = {
         "{slug}/migrations/versions/0003_merge_api_mail.py",
     ],
     "use_celery": [
+        "{slug}/observability/tasks.py",
         "{slug}/tasks.py",
         "tests/test_tasks.py",
         "deploy/kubernetes/worker.yaml",
+    ],
+    "use_observability": [
+        "{slug}/observability",
+        "{slug}/observability/database_spans.py",
+        "{slug}/observability/tasks.py",
+        "tests/test_observability.py",
     ],
     "use_kubernetes": ["deploy"],
     "ci": {

@@ -10,8 +10,12 @@ from flask import Flask
 {%- endif %}
 from werkzeug.middleware.proxy_fix import ProxyFix
 {# blank line #}
-{%- if cookiecutter.use_migrate %}
+{%- if cookiecutter.use_migrate and cookiecutter.use_observability %}
+from {{ cookiecutter.project_slug }} import migrations, observability, security
+{%- elif cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }} import migrations, security
+{%- elif cookiecutter.use_observability %}
+from {{ cookiecutter.project_slug }} import observability, security
 {%- else %}
 from {{ cookiecutter.project_slug }} import security
 {%- endif %}
@@ -60,6 +64,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     # Settings come from the environment (FLASK_* variables) or from test_config.
     configure(app, test_config)
+{%- if cookiecutter.use_observability %}
+    # Logs, metrics, traces, error reports: first, so they see every request.
+    observability.init_app(app)
+{%- endif %}
     # Each step below is a short function further down this module.
     register_extensions(app)
     register_blueprints(app)
