@@ -27,10 +27,13 @@ from tests.conftest import PYTHON
 from tests.conftest import redis_answers
 from tests.conftest import require
 from tests.conftest import run
+from tests.database_servers import SERVERS
 from tests.receivers import otlp_receiver
 from tests.receivers import sentry_receiver
 from tests.serving import bake
+from tests.serving import celery_worker
 from tests.serving import serve
+from tests.smtp import smtp_inbox
 
 try:
     import redis
@@ -40,6 +43,7 @@ except ImportError:  # the test then skips, or fails under CI=true
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("serving")]
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied first
+CELERY_REDIS_URL = "redis://127.0.0.1:6379/9"  # the Celery variant's queue
 WORKERS = 3
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NEW_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -75,12 +79,12 @@ class Browser:
             self.cookies[name] = rest.split(";", 1)[0]
         return response.status, response.headers, text
 
-    def submit(self, path, **fields):
+    def submit(self, path, headers=None, **fields):
         """GET the form at `path`, then POST `fields` with its CSRF token."""
         status, _, page = self.request("GET", path)
         assert status == 200, page[-2000:]
         fields["csrf_token"] = CSRF_TOKEN.search(page)[1]
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        form = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
         return self.request("POST", path, urllib.parse.urlencode(fields), form)
 
     def sign_up(self, email):
@@ -113,15 +117,7 @@ class Site:
 
     def records(self):
         """The log lines that are JSON objects, as dicts."""
-        found = []
-        for line in self.log_lines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                found.append(record)
-        return found
+        return json_records((self.workdir / "gunicorn.log").read_text())
 
     def request_records(self, request_id):
         """The request log records of the request with `request_id`."""
@@ -437,3 +433,74 @@ def test_no_secret_sent_appears_in_any_log_line(site):
     spans = "\n".join(str(span) for _, _, span in site.otlp.spans())
     for secret in secrets:
         assert secret not in spans, secret
+
+
+def json_records(text):
+    """The lines of `text` that are JSON objects, as dicts."""
+    found = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            found.append(record)
+    return found
+
+
+def test_a_task_started_by_a_request_logs_the_request_id(tmp_path):
+    require(redis_answers(CELERY_REDIS_URL), "no Redis server answers on 127.0.0.1")
+    postgresql = SERVERS["postgresql"]
+    require(not postgresql.problem(), postgresql.problem())
+    redis.Redis.from_url(CELERY_REDIS_URL).flushdb()
+    project = bake(
+        tmp_path,
+        use_observability=True,
+        use_celery=True,
+        use_mail=True,
+        database="postgresql",
+    )
+    with postgresql.fresh_database() as name, smtp_inbox() as inbox:
+        env = {
+            "DATABASE_URL": postgresql.url(name),
+            "REDIS_URL": CELERY_REDIS_URL,
+            "FLASK_SECRET_KEY": "observed-worker-secret-key-0123456789",
+            "FLASK_MAIL_SERVER": "127.0.0.1",
+            "FLASK_MAIL_PORT": str(inbox.port),
+            "FLASK_MAIL_DEFAULT_SENDER": "noreply@example.com",
+            # Production needs one in every process; serve() names its own port.
+            "FLASK_SERVER_NAME": "127.0.0.1",
+            "WEB_CONCURRENCY": str(WORKERS),
+            "METRICS_BIND": f"127.0.0.1:{free_port()}",
+        }
+        with (
+            celery_worker(project, tmp_path, **env) as log,
+            serve(project, tmp_path, server_name=True, **env) as url,
+        ):
+            # Registering mails a confirmation link: a task for the worker.
+            status, headers, _ = Browser(url).submit(
+                "/auth/register",
+                headers={"X-Request-ID": "celery-req-1"},
+                email="worker@example.com",
+                password=PASSWORD,
+                confirm_password=PASSWORD,
+            )
+            assert status == 302
+            assert headers["X-Request-ID"] == "celery-req-1"
+            inbox.wait_for(1)
+            records = wait(
+                lambda: [
+                    record
+                    for record in json_records(log.read_text())
+                    if record.get("request_id") == "celery-req-1"
+                ],
+                what="a worker record with the request's id",
+            )
+    assert any("deliver_mail" in json.dumps(record) for record in records), records
+    web = json_records((tmp_path / "gunicorn.log").read_text())
+    assert any(r.get("request_id") == "celery-req-1" for r in web)
+    # The worker's own records are JSON too.
+    assert all(
+        {"timestamp", "level", "logger", "message"} <= record.keys()
+        for record in json_records(log.read_text())
+    )
