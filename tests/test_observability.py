@@ -8,6 +8,7 @@ loopback (tests/receivers.py); its metrics are scraped where gunicorn.conf.py
 serves them, METRICS_BIND.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -126,6 +127,12 @@ class Site:
             if record.get("request_id") == request_id
             and record.get("logger") == f"{self.project.name}.request"
         ]
+
+    def query(self, sql, *params):
+        """Rows of `sql` in the served project's SQLite database."""
+        database = self.env["DATABASE_URL"].removeprefix("sqlite:///")
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            return connection.execute(sql, params).fetchall()
 
     def scrape(self):
         """http_requests_total per (method, endpoint, status), from METRICS_BIND."""
@@ -315,7 +322,11 @@ def test_a_logged_in_request_logs_the_user_id_and_the_path_alone(site):
     status, headers, _ = browser.request("GET", "/auth/account?token=query-secret")
     assert status == 200
     [record] = wait(lambda: site.request_records(headers["X-Request-ID"]))
-    assert isinstance(record["user_id"], int)
+    # The user's id, not what Flask-Login keeps in the cookie (a login's token).
+    [(user_id,)] = site.query(
+        "SELECT id FROM users WHERE email = ?", "logged@example.com"
+    )
+    assert str(record["user_id"]) == str(user_id), record
     assert record["path"] == "/auth/account"
     assert "query-secret" not in "\n".join(site.log_lines())
 
@@ -441,7 +452,10 @@ def test_no_secret_sent_appears_in_any_log_line(site):
         "/auth/login", email=email, password=PASSWORD + " typo"
     )
     assert failed[0] == 200
-    secrets = [PASSWORD, token, "wrong-token-value", *browser.cookies.values()]
+    # The logins' own ids are tokens too: the session cookie carries one, signed.
+    logins = [login for (login,) in site.query("SELECT id FROM user_sessions")]
+    assert logins
+    secrets = [PASSWORD, token, "wrong-token-value", *browser.cookies.values(), *logins]
     wait(lambda: site.request_records(failed[1]["X-Request-ID"]))
     log = "\n".join(site.log_lines())
     assert email not in log  # the request record names the user by id alone
