@@ -413,7 +413,8 @@ def test_an_error_reaches_sentry_without_personal_data(site):
 
     events = site.sentry.wait_for(error_events)
     raw = site.sentry.raw().decode("utf-8", "replace")
-    for secret in (email, PASSWORD, CLIENT_ADDRESS, "not-a-real-token"):
+    logins = [login for (login,) in site.query("SELECT id FROM user_sessions")]
+    for secret in (email, PASSWORD, CLIENT_ADDRESS, "not-a-real-token", *logins):
         assert secret not in raw, secret
     for value in browser.cookies.values():
         assert value not in raw
