@@ -80,9 +80,15 @@ MANIFEST = {
         "{slug}/migrations/versions/0003_merge_api_mail.py",
     ],
     "use_celery": [
+        "{slug}/observability/tasks.py",
         "{slug}/tasks.py",
         "tests/test_tasks.py",
         "deploy/kubernetes/worker.yaml",
+    ],
+    "use_observability": [
+        "{slug}/observability",
+        "{slug}/observability/tasks.py",
+        "tests/test_observability.py",
     ],
     "use_kubernetes": ["deploy"],
     "ci": {

@@ -23,6 +23,7 @@ BOOLEAN_OPTIONS = (
     "use_api",
     "use_celery",
     "use_kubernetes",
+    "use_observability",
 )
 
 # (option, what it needs): each option set to yes needs every option it names.

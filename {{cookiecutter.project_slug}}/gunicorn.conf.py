@@ -6,6 +6,11 @@
 
 import gc
 import os
+{%- if cookiecutter.use_observability %}
+import shutil
+import tempfile
+from typing import Any
+{%- endif %}
 
 from gunicorn.arbiter import Arbiter
 from gunicorn.workers.base import Worker
@@ -57,10 +62,18 @@ def pre_fork(server: Arbiter, worker: Worker) -> None:
     """
     gc.freeze()
 
-
+{# blank line #}
+{%- if cookiecutter.use_observability %}
+# Logs go to standard error, where containers collect them, as JSON lines: the
+# app's, and gunicorn's own through the same configuration (logconfig_dict, set
+# below). No access log: the app logs one record per request, with its id and
+# without the query string, which can carry tokens.
+accesslog = None
+{%- else %}
 # Logs go to standard output and standard error, where containers collect them:
 # "-" means "this process's stdout/stderr". One access log line per request.
 accesslog = "-"
+{%- endif %}
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
@@ -141,4 +154,64 @@ def post_fork(server: Arbiter, worker: Worker) -> None:
         with app.app_context():
             for engine in db.engines.values():
                 engine.dispose(close=False)
+{%- endif %}
+{%- if cookiecutter.use_observability %}
+
+
+# Metrics (observability/metrics.py): each worker writes its counts to files in
+# PROMETHEUS_MULTIPROC_DIR, read by prometheus_client when it is first imported,
+# so set here, before the app loads: a new private folder unless the environment
+# names one. The master adds the files up and serves them on METRICS_BIND, a
+# port of its own that the public one does not expose.
+_metrics_dir_made = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _metrics_dir_made:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+_metrics_bind = os.environ.get("METRICS_BIND", "127.0.0.1:9100")
+
+
+def _logging_config() -> dict[str, Any]:
+    """The app's logging configuration, as JSON unless FLASK_LOG_FORMAT=text."""
+    from {{ cookiecutter.project_slug }}.observability.logs import logging_config
+
+    text = os.environ.get("FLASK_LOG_FORMAT", os.environ.get("LOG_FORMAT")) == "text"
+    return logging_config(not text, os.environ.get("LOG_LEVEL", "INFO"))
+
+
+logconfig_dict = _logging_config()
+
+
+def when_ready(server: Arbiter) -> None:
+    """Empty the metrics folder of an earlier run, then serve /metrics."""
+    from {{ cookiecutter.project_slug }}.observability.metrics import serve_metrics
+
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+    serve_metrics(_metrics_bind)
+    if server.log:
+        server.log.info("Metrics on http://%s/metrics", _metrics_bind)
+
+
+def child_exit(server: Arbiter, worker: Worker) -> None:
+    """Drop the live-only values (gauges) of a worker that exited."""
+    from {{ cookiecutter.project_slug }}.observability.metrics import forget_process
+
+    forget_process(int(worker.pid))
+
+
+def post_worker_init(worker: Worker) -> None:
+    """Start exporting traces from this worker, if OTEL_EXPORTER_OTLP_* is set."""
+    from {{ cookiecutter.project_slug }}.observability import tracing_wanted
+
+    if tracing_wanted():
+        from {{ cookiecutter.project_slug }}.observability.tracing import start
+
+        start()
+
+
+def on_exit(server: Arbiter) -> None:
+    """Delete the metrics folder this configuration made."""
+    if _metrics_dir_made:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 {%- endif %}

@@ -12,8 +12,15 @@ from flask import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 {# blank line #}
+{%- if cookiecutter.use_migrate or cookiecutter.use_observability %}
+from {{ cookiecutter.project_slug }} import (
 {%- if cookiecutter.use_migrate %}
-from {{ cookiecutter.project_slug }} import migrations
+    migrations,
+{%- endif %}
+{%- if cookiecutter.use_observability %}
+    observability,
+{%- endif %}
+)
 {%- endif %}
 {%- if cookiecutter.use_api %}
 from {{ cookiecutter.project_slug }}.api.docs import serve_swagger_ui
@@ -71,6 +78,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     # Settings come from the environment (FLASK_* variables) or from test_config.
     configure(app, test_config)
+{%- if cookiecutter.use_observability %}
+    # Logs, metrics, traces, error reports: first, so they see every request.
+    observability.init_app(app)
+{%- endif %}
     # Each step below is a short function further down this module.
     register_extensions(app)
     register_blueprints(app)

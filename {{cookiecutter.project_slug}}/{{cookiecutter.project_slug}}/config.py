@@ -1,6 +1,6 @@
 """Settings: safe defaults here, overridden by the environment or by tests."""
 {# blank line #}
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery or cookiecutter.use_observability %}
 import os
 {%- endif %}
 {%- if cookiecutter.use_mail %}
@@ -114,6 +114,19 @@ DEFAULTS: dict[str, Any] = {
     # SQL statements slower than this many milliseconds are logged.
     "SLOW_QUERY_MS": 200,
 {%- endif %}
+{%- if cookiecutter.use_observability %}
+    # Observability (observability/). Logs: JSON lines on stderr in production,
+    # text in development, or as LOG_FORMAT says ("json" or "text"); LOG_LEVEL is
+    # the root logger's level. Sentry reports errors when SENTRY_DSN is set, tagged
+    # with SENTRY_RELEASE and SENTRY_ENVIRONMENT (None: production or development).
+    # Each is read from its variable with or without the FLASK_ prefix.
+    "LOG_LEVEL": "INFO",
+    "LOG_FORMAT": None,
+    "SENTRY_DSN": None,
+    "SENTRY_RELEASE": "{{ cookiecutter.project_slug }}@{{ cookiecutter.version }}",
+    "SENTRY_ENVIRONMENT": None,
+    "SENTRY_TRACES_SAMPLE_RATE": 0.0,
+{%- endif %}
 {%- if cookiecutter.use_api %}
     # The JSON API (flask-smorest): OpenAPI document at /api/openapi.json.
     "API_TITLE": "{{ cookiecutter.project_slug }} API",
@@ -150,7 +163,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill app.config: defaults, then the environment (or test_config), then checks."""
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery or cookiecutter.use_observability %}
         # Variables that hosting platforms set without the FLASK_ prefix.
         app.config.from_mapping(unprefixed_settings())
 {%- endif %}
@@ -217,7 +230,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     # The debug toolbar's SQL panel lists the queries recorded in development.
     app.config.setdefault("SQLALCHEMY_RECORD_QUERIES", app.debug)
 {%- endif %}
-{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery %}
+{%- if cookiecutter.use_sqlalchemy or cookiecutter.use_celery or cookiecutter.use_observability %}
 
 
 def unprefixed_settings() -> dict[str, Any]:
@@ -236,6 +249,16 @@ def unprefixed_settings() -> dict[str, Any]:
         # Limits counted in Redis are shared by every worker and host.
         settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
 {%- endif %}
+{%- endif %}
+{%- if cookiecutter.use_observability %}
+    for name in ("LOG_LEVEL", "LOG_FORMAT", "SENTRY_DSN", "SENTRY_ENVIRONMENT"):
+        if os.environ.get(name):
+            settings[name] = os.environ[name]
+    if os.environ.get("SENTRY_RELEASE"):
+        settings["SENTRY_RELEASE"] = os.environ["SENTRY_RELEASE"]
+    if os.environ.get("SENTRY_TRACES_SAMPLE_RATE"):
+        rate = float(os.environ["SENTRY_TRACES_SAMPLE_RATE"])
+        settings["SENTRY_TRACES_SAMPLE_RATE"] = rate
 {%- endif %}
     return settings
 {%- endif %}
