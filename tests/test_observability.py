@@ -136,29 +136,33 @@ class Site:
 
     def scrape(self):
         """http_requests_total per (method, endpoint, status), from METRICS_BIND."""
-        host, port = self.env["METRICS_BIND"].split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        try:
-            connection.request("GET", "/metrics")
-            response = connection.getresponse()
-            text = response.read().decode()
-        finally:
-            connection.close()
-        assert response.status == 200, text
-        counts = {}
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                if sample.name == "http_requests_total":
-                    labels = sample.labels
-                    key = (labels["method"], labels["endpoint"], labels["status"])
-                    counts[key] = counts.get(key, 0) + sample.value
-        return counts
+        return scrape(self.env["METRICS_BIND"], "http_requests_total")
 
     def workers(self):
         """Process ids of the gunicorn workers serving now."""
         master = gunicorn_master(self.project)
         children = Path(f"/proc/{master}/task/{master}/children").read_text()
         return set(map(int, children.split()))
+
+
+def scrape(bind, name):
+    """The samples called `name` at http://`bind`/metrics: {label values: value}."""
+    host, port = bind.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", "/metrics")
+        response = connection.getresponse()
+        text = response.read().decode()
+    finally:
+        connection.close()
+    assert response.status == 200, text
+    samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name:
+                key = tuple(sample.labels.values())
+                samples[key] = samples.get(key, 0) + sample.value
+    return samples
 
 
 def gunicorn_master(project):
@@ -507,11 +511,14 @@ def test_a_task_started_by_a_request_logs_the_request_id(tmp_path):
             # Production needs one in every process; serve() names its own port.
             "FLASK_SERVER_NAME": "127.0.0.1",
             "WEB_CONCURRENCY": str(WORKERS),
-            "METRICS_BIND": f"127.0.0.1:{free_port()}",
         }
+        # The web app and the worker each serve their metrics on a port of their own.
+        web_metrics, worker_metrics = (f"127.0.0.1:{free_port()}" for _ in range(2))
         with (
-            celery_worker(project, tmp_path, **env) as log,
-            serve(project, tmp_path, server_name=True, **env) as url,
+            celery_worker(project, tmp_path, **env, METRICS_BIND=worker_metrics) as log,
+            serve(
+                project, tmp_path, server_name=True, **env, METRICS_BIND=web_metrics
+            ) as url,
         ):
             # Registering mails a confirmation link: a task for the worker.
             status, headers, _ = Browser(url).submit(
@@ -532,6 +539,15 @@ def test_a_task_started_by_a_request_logs_the_request_id(tmp_path):
                 ],
                 what="a worker record with the request's id",
             )
+            task = "my_flask_app.tasks.deliver_mail"
+            assert scrape(web_metrics, "celery_tasks_total")[(task, "sent")] == 1
+            succeeded = wait(
+                lambda: scrape(worker_metrics, "celery_tasks_total").get(
+                    (task, "succeeded")
+                ),
+                what="the task counted by the worker",
+            )
+            assert succeeded == 1
     assert any("deliver_mail" in json.dumps(record) for record in records), records
     web = json_records((tmp_path / "gunicorn.log").read_text())
     assert any(r.get("request_id") == "celery-req-1" for r in web)
