@@ -136,7 +136,8 @@ class Site:
 
     def scrape(self):
         """http_requests_total per (method, endpoint, status), from METRICS_BIND."""
-        return scrape(self.env["METRICS_BIND"], "http_requests_total")
+        labels = ("method", "endpoint", "status")
+        return scrape(self.env["METRICS_BIND"], "http_requests_total", labels)
 
     def workers(self):
         """Process ids of the gunicorn workers serving now."""
@@ -145,8 +146,8 @@ class Site:
         return set(map(int, children.split()))
 
 
-def scrape(bind, name):
-    """The samples called `name` at http://`bind`/metrics: {label values: value}."""
+def scrape(bind, name, labels):
+    """Samples `name` at http://`bind`/metrics: {values of `labels`: value}."""
     host, port = bind.split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
@@ -160,7 +161,7 @@ def scrape(bind, name):
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == name:
-                key = tuple(sample.labels.values())
+                key = tuple(sample.labels[label] for label in labels)
                 samples[key] = samples.get(key, 0) + sample.value
     return samples
 
@@ -540,11 +541,11 @@ def test_a_task_started_by_a_request_logs_the_request_id(tmp_path):
                 what="a worker record with the request's id",
             )
             task = "my_flask_app.tasks.deliver_mail"
-            assert scrape(web_metrics, "celery_tasks_total")[(task, "sent")] == 1
+            tasks = ("celery_tasks_total", ("task", "state"))
+            sent = scrape(web_metrics, *tasks)
+            assert sent.get((task, "sent")) == 1, sent
             succeeded = wait(
-                lambda: scrape(worker_metrics, "celery_tasks_total").get(
-                    (task, "succeeded")
-                ),
+                lambda: scrape(worker_metrics, *tasks).get((task, "succeeded")),
                 what="the task counted by the worker",
             )
             assert succeeded == 1
