@@ -37,6 +37,15 @@ FORBIDDEN_TEXT = {
     "use_celery": ("celery", "redis://", "redis_url"),
     "use_kubernetes": ("kubectl", "deploy/kubernetes", "readinessprobe"),
     "use_mail": ("flask_mailman", "flask-mailman", "mail_server", "email_confirmed"),
+    "use_observability": (
+        "observability",
+        "prometheus",
+        "opentelemetry",
+        "otel_",
+        "sentry",
+        "request_id",
+        "metrics_bind",
+    ),
 }
 DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
 LICENSE_MARKERS = {

@@ -81,9 +81,13 @@ def count_retry(sender: Task[Any, Any], **kwargs: Any) -> None:
 
 
 def serve_worker_metrics(**kwargs: Any) -> None:
-    """When METRICS_BIND is set for the worker, serve its counts there."""
+    """Serve the worker's counts on METRICS_BIND, with PROMETHEUS_MULTIPROC_DIR set.
+
+    The pool's processes count the tasks: without the folder they share, the
+    main process would serve none of their counts.
+    """
     bind = os.environ.get("METRICS_BIND")
-    if bind:
+    if bind and os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         serve_metrics(bind)
 
 
