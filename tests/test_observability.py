@@ -513,10 +513,17 @@ def test_a_task_started_by_a_request_logs_the_request_id(tmp_path):
             "FLASK_SERVER_NAME": "127.0.0.1",
             "WEB_CONCURRENCY": str(WORKERS),
         }
-        # The web app and the worker each serve their metrics on a port of their own.
+        # The web app and the worker each serve their metrics on a port of their own;
+        # the worker's counts need a folder for its processes, as its README says.
         web_metrics, worker_metrics = (f"127.0.0.1:{free_port()}" for _ in range(2))
+        counts = tmp_path / "worker-metrics"
+        counts.mkdir()
+        worker_env = {
+            "METRICS_BIND": worker_metrics,
+            "PROMETHEUS_MULTIPROC_DIR": str(counts),
+        }
         with (
-            celery_worker(project, tmp_path, **env, METRICS_BIND=worker_metrics) as log,
+            celery_worker(project, tmp_path, **env, **worker_env) as log,
             serve(
                 project, tmp_path, server_name=True, **env, METRICS_BIND=web_metrics
             ) as url,
