@@ -294,6 +294,7 @@ def test_request_counts_are_exact_across_workers_and_a_killed_worker(site):
         ("<script>", False),
         ("", False),
     ],
+    ids=["plain", "every-symbol", "128-long", "129-long", "space", "markup", "empty"],
 )
 def test_request_ids_are_kept_or_replaced_and_logged_with_the_status(site, sent, kept):
     for path, status in (("/", 200), ("/no-such-page", 404)):
