@@ -146,6 +146,38 @@ def test_no_record_holds_a_cookie_or_a_token(
         assert secret not in logged
 
 
+{%- if cookiecutter.use_celery %}
+
+
+def test_tasks_log_with_the_request_id_that_sent_them(app: Flask) -> None:
+    from celery.app.task import Context
+
+    from {{ cookiecutter.project_slug }}.observability.tasks import (
+        drop_request_id,
+        send_request_id,
+        take_request_id,
+    )
+    from {{ cookiecutter.project_slug }}.tasks import ping
+
+    headers: dict[str, Any] = {}
+    token = REQUEST_ID.set("abc-task")
+    try:
+        send_request_id(sender=ping.name, headers=headers)
+    finally:
+        REQUEST_ID.reset(token)
+    assert headers == {"request_id": "abc-task"}
+    # In the worker, the message's headers become the task's request.
+    ping.request_stack.push(Context(id="task-1", **headers))
+    try:
+        take_request_id(task_id="task-1", task=ping)
+        assert REQUEST_ID.get() == "abc-task"
+        drop_request_id(task_id="task-1")
+        assert REQUEST_ID.get() is None
+    finally:
+        ping.request_stack.pop()
+{%- endif %}
+
+
 def requests_counted(method: str, endpoint: str, status: str) -> float:
     """The http_requests_total sample of these labels (0 before the first)."""
     labels = {"method": method, "endpoint": endpoint, "status": status}

@@ -35,7 +35,7 @@ def instrument(app: Flask) -> None:
     for instrumentor in (
 {%- if cookiecutter.use_celery %}
         # Tasks continue the trace of the request that sent them.
-        CeleryInstrumentor(),
+        CeleryInstrumentor(),  # type: ignore[no-untyped-call]
 {%- endif %}
         # urllib.request, which needs no other dependency; add the instrumentation
         # of the HTTP client you install (requests, httpx) the same way.
