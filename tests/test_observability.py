@@ -129,10 +129,12 @@ class Site:
         ]
 
     def query(self, sql, *params):
-        """Rows of `sql` in the served project's SQLite database."""
+        """Run `sql` in the served project's SQLite database; return its rows."""
         database = self.env["DATABASE_URL"].removeprefix("sqlite:///")
         with contextlib.closing(sqlite3.connect(database)) as connection:
-            return connection.execute(sql, params).fetchall()
+            rows = connection.execute(sql, params).fetchall()
+            connection.commit()
+            return rows
 
     def scrape(self):
         """http_requests_total per (method, endpoint, status), from METRICS_BIND."""
@@ -390,11 +392,9 @@ def test_an_error_reaches_sentry_without_personal_data(site):
     email = "sentry-user@example.com"
     browser = Browser(site.url)
     browser.sign_up(email)
-    database = site.env["DATABASE_URL"].removeprefix("sqlite:///")
     # The home page's table gone for a moment: a real error in a real query, which
     # the app logs ("Database unavailable") and answers with 503.
-    with sqlite3.connect(database) as connection:
-        connection.execute("ALTER TABLE messages RENAME TO messages_away")
+    site.query("ALTER TABLE messages RENAME TO messages_away")
     try:
         status, headers, _ = browser.request(
             "GET",
@@ -406,8 +406,7 @@ def test_an_error_reaches_sentry_without_personal_data(site):
             },
         )
     finally:
-        with sqlite3.connect(database) as connection:
-            connection.execute("ALTER TABLE messages_away RENAME TO messages")
+        site.query("ALTER TABLE messages_away RENAME TO messages")
     assert status == 503
     assert headers["X-Request-ID"] == "sentry-1"
 
