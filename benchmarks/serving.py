@@ -12,6 +12,15 @@ bare Flask with one JSON route per path; `floor.py`, bare Flask importing every
 extension package (cold start only). Measured in interleaved rounds (each round
 every app in turn, the order reversed every other round), ratios taken per round
 and reported as the median with the range. Load from wrk on 127.0.0.1 only.
+
+The price of each observability signal: a second bake with use_observability,
+served by its own gunicorn.conf.py like the first (its metrics on a METRICS_BIND
+port of its own), with one signal at a time switched by its standard setting:
+request logs (LOG_LEVEL=INFO; WARNING leaves them out), traces
+(OTEL_EXPORTER_OTLP_ENDPOINT, sent to a receiver in this process that answers and
+keeps nothing), error reports (SENTRY_DSN, the same kind of receiver); metrics
+and request ids, always on in that bake, are priced against the default bake.
+`--signals-only` measures these rows alone.
 """
 
 import argparse
@@ -22,13 +31,17 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from common import APPS
 from common import SECRET
 from common import Gunicorn
 from common import bake
+from common import free_port
 from common import load
 from common import median
 from common import memory
@@ -50,6 +63,31 @@ GENERATED, NO_RECYCLE, STOCK, BARE, FLOOR = (
     "bare Flask",
     "floor (same imports)",
 )
+# The observability bake with its signals switched one at a time: (label,
+# settings). "signals off" still counts requests and gives them ids.
+OBSERVED = "observability, signals off"
+SIGNALS = [
+    (OBSERVED, {"LOG_LEVEL": "WARNING"}),
+    ("+ request logs", {"LOG_LEVEL": "INFO"}),
+    ("+ traces", {"LOG_LEVEL": "WARNING", "OTEL_EXPORTER_OTLP_ENDPOINT": "otlp"}),
+    ("+ error reports", {"LOG_LEVEL": "WARNING", "SENTRY_DSN": "sentry"}),
+    (
+        "all signals on",
+        {
+            "LOG_LEVEL": "INFO",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "otlp",
+            "SENTRY_DSN": "sentry",
+        },
+    ),
+]
+# Rows of the signals' price table: (row, with the signal, without it).
+SIGNAL_PRICES = [
+    ("metrics and request ids", OBSERVED, GENERATED),
+    ("request logs (JSON, one per request)", "+ request logs", OBSERVED),
+    ("traces (OTLP/HTTP, every request sampled)", "+ traces", OBSERVED),
+    ("error reports (Sentry, no error sent)", "+ error reports", OBSERVED),
+    ("all of them", "all signals on", GENERATED),
+]
 WORKERS = "2"
 # benchmarks/README.md keeps the tables of the last recorded run between these.
 README = Path(__file__).resolve().parent / "README.md"
@@ -77,7 +115,17 @@ def post_fork(server, worker):
 
 def prepare(root):
     """Bake, migrate and seed the default project; return it, its env, no-db config."""
-    project = bake(root)
+    project, env = prepare_project(root)
+    no_db_config = Path(root) / "gunicorn_no_database.py"
+    no_db_config.write_text(
+        NO_DATABASE_CONFIG.format(config=str(project / "gunicorn.conf.py"))
+    )
+    return project, env, no_db_config
+
+
+def prepare_project(root, **answers):
+    """Bake with `answers`, migrate and seed; return the project and its env."""
+    project = bake(root, **answers)
     env = {
         k: v
         for k, v in os.environ.items()
@@ -109,11 +157,7 @@ def prepare(root):
                 for n in range(10)
             ],
         )
-    no_db_config = Path(root) / "gunicorn_no_database.py"
-    no_db_config.write_text(
-        NO_DATABASE_CONFIG.format(config=str(project / "gunicorn.conf.py"))
-    )
-    return project, env, no_db_config
+    return project, env
 
 
 def make_servers(project, env, no_db_config, names, **extra_env):
@@ -141,6 +185,50 @@ def make_servers(project, env, no_db_config, names, **extra_env):
         app_env = {**env, "STOCK_WITHOUT": piece[0] if piece else ""}
         servers[name] = Gunicorn(app, cwd, app_env, config, extra)
     return servers
+
+
+def signal_servers(project, env, receiver_url):
+    """A Gunicorn of the observability bake for each row of SIGNALS.
+
+    Traces and error reports go to `receiver_url`, which answers and keeps
+    nothing: the price is the app's side of sending, not a backend's.
+    """
+    targets = {
+        "otlp": receiver_url,
+        "sentry": receiver_url.replace("http://", "http://public@") + "/1",
+    }
+    servers = {}
+    for label, settings in SIGNALS:
+        app_env = {k: targets.get(v, v) for k, v in settings.items()}
+        # Each master serves its metrics on a port of its own.
+        app_env["METRICS_BIND"] = f"127.0.0.1:{free_port()}"
+        servers[label] = Gunicorn(
+            "my_flask_app:create_app()",
+            project,
+            {**env, **app_env},
+            project / "gunicorn.conf.py",
+        )
+    return servers
+
+
+class Sink(BaseHTTPRequestHandler):
+    """Answers every POST (OTLP's /v1/traces, Sentry's envelopes) with 200."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        """Quiet."""
+
+
+def sink():
+    """A Sink server in a thread of this process; return the server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def without(label):
@@ -408,6 +496,8 @@ def report(args, starts, rates, errors, memories, recycles):
         " stock / without (0.90x: the piece costs 10% of throughput)."
         "\n\n" + markdown(["Left out of stock", *(f"`{r}`" for r in ROUTES)], rows)
     )
+    if (SIGNAL_PRICES[0][1], ROUTES[0]) in rates:
+        out.append(signal_table(rates))
     total_errors = sum(errors.values())
     stalls = {
         f"{name} {route}": values.count(0) for (name, route), values in rates.items()
@@ -421,6 +511,26 @@ def report(args, starts, rates, errors, memories, recycles):
         + "."
     )
     return "\n\n".join(out)
+
+
+def signal_table(rates):
+    """The price of each observability signal: req/s with it, and with / without."""
+    rows = []
+    for label, on, off in SIGNAL_PRICES:
+        cells = [label]
+        for route in ROUTES:
+            values = rates[on, route]
+            cells.append(
+                f"{median(values):,.0f} req/s, {ratio(values, rates[off, route])}"
+            )
+        rows.append(cells)
+    return (
+        "Price of each observability signal per request, on a bake with"
+        " use_observability: req/s with the signal, and with / without it (0.90x:"
+        " the signal costs 10% of throughput). Metrics are priced against the"
+        " default bake; the others against the same bake with that signal off."
+        "\n\n" + markdown(["Signal", *(f"`{r}`" for r in ROUTES)], rows)
+    )
 
 
 def write_readme(text):
@@ -456,7 +566,15 @@ def main():
         action="store_true",
         help="put the tables between the serving markers of benchmarks/README.md",
     )
+    parser.add_argument(
+        "--signals-only",
+        action="store_true",
+        help="measure and print the observability signals' price table alone",
+    )
     args = parser.parse_args()
+    if args.signals_only:
+        print(measure_signals(args))
+        return
     if args.from_json:
         figures = merged(
             args, [json.loads(path.read_text()) for path in args.from_json]
@@ -492,6 +610,35 @@ def merged(args, runs):
     return figures
 
 
+def measure_signals(args):
+    """The signals' price table alone: the default bake and the observed one."""
+    with workdir() as root:
+        prepared = prepare(root)
+        receiver = sink()
+        try:
+            servers = make_servers(*prepared, [GENERATED])
+            servers.update(observed_servers(root, receiver))
+            rates, errors, _ = throughput(servers, args.seconds, args.rounds, set())
+        finally:
+            receiver.shutdown()
+    loads = ", ".join(f"{load:.1f}" for load in os.getloadavg())
+    return (
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} shared cores"
+        f" (load average {loads} at the end), WEB_CONCURRENCY={WORKERS}, each bake's"
+        f" gunicorn.conf.py as shipped; wrk with 16 connections for {args.seconds} s"
+        f" per app and route, {args.rounds} interleaved rounds; wrk errors and"
+        f" non-2xx answers: {sum(errors.values())}.\n\n{signal_table(rates)}"
+    )
+
+
+def observed_servers(root, receiver):
+    """The servers of SIGNALS, on a use_observability bake of their own."""
+    folder = Path(root) / "observability"
+    project, env = prepare_project(folder, use_observability="true")
+    url = f"http://127.0.0.1:{receiver.server_address[1]}"
+    return signal_servers(project, env, url)
+
+
 def measure(args):
     """Every measurement of this script: cold starts, load, memory, recycles."""
     with workdir() as root:
@@ -502,12 +649,15 @@ def measure(args):
         )
         loaded = [GENERATED, NO_RECYCLE, STOCK, BARE]
         loaded += [without(label) for label, _ in PIECES]
-        rates, errors, memories = throughput(
-            make_servers(*prepared, loaded),
-            args.seconds,
-            args.rounds,
-            memory_of={GENERATED, STOCK, BARE},
-        )
+        servers = make_servers(*prepared, loaded)
+        receiver = sink()
+        try:
+            servers.update(observed_servers(root, receiver))
+            rates, errors, memories = throughput(
+                servers, args.seconds, args.rounds, memory_of={GENERATED, STOCK, BARE}
+            )
+        finally:
+            receiver.shutdown()
         recycles = recycle_costs(
             make_servers(
                 *prepared,
