@@ -24,17 +24,17 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import PYTHON
-from tests.conftest import redis_answers
-from tests.conftest import require
-from tests.conftest import run
-from tests.database_servers import SERVERS
-from tests.receivers import otlp_receiver
-from tests.receivers import sentry_receiver
-from tests.serving import bake
-from tests.serving import celery_worker
-from tests.serving import serve
-from tests.smtp import smtp_inbox
+from tests.support.baking import bake
+from tests.support.database_servers import SERVERS
+from tests.support.machine import PYTHON
+from tests.support.machine import redis_answers
+from tests.support.machine import require
+from tests.support.machine import run
+from tests.support.receivers import otlp_receiver
+from tests.support.receivers import sentry_receiver
+from tests.support.serving import celery_worker
+from tests.support.serving import serve
+from tests.support.smtp import smtp_inbox
 
 try:
     import redis

@@ -128,7 +128,8 @@ def log_request(response: Response) -> Response:
     }
 {%- if cookiecutter.use_login %}
     if current_user.is_authenticated:
-        fields["user_id"] = current_user.get_id()
+        # The users table's id: get_id() is the login's session id, a secret.
+        fields["user_id"] = current_user.id
 {%- endif %}
     REQUEST_LOGGER.info("request", extra=fields)
     return response

@@ -13,6 +13,7 @@ from celery.signals import (
     task_retry,
     task_success,
     worker_init,
+    setup_logging,
     worker_process_shutdown,
 )
 
@@ -31,6 +32,7 @@ RUNNING: dict[str, Token[str | None]] = {}
 
 def connect_task_signals() -> None:
     """Connect the handlers below (each once, however many apps are made)."""
+    setup_logging.connect(keep_app_logging, dispatch_uid=HEADER)
     before_task_publish.connect(send_request_id, dispatch_uid=HEADER)
     task_prerun.connect(take_request_id, dispatch_uid=HEADER)
     task_postrun.connect(drop_request_id, dispatch_uid=HEADER)
@@ -39,6 +41,14 @@ def connect_task_signals() -> None:
     task_retry.connect(count_retry, dispatch_uid=HEADER)
     worker_init.connect(serve_worker_metrics, dispatch_uid=HEADER)
     worker_process_shutdown.connect(forget_worker_process, dispatch_uid=HEADER)
+
+
+def keep_app_logging(**kwargs: Any) -> None:
+    """Keep the logging the app set up (JSON in production) in the worker too.
+
+    Celery leaves logging alone when this signal has a receiver; otherwise it
+    would replace the root logger's handlers with its own text ones.
+    """
 
 
 def send_request_id(
