@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import time
 import urllib.parse
@@ -27,6 +26,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.support.baking import bake
 from tests.support.database_servers import SERVERS
 from tests.support.machine import PYTHON
+from tests.support.machine import free_port
 from tests.support.machine import redis_answers
 from tests.support.machine import require
 from tests.support.machine import run
@@ -204,13 +204,6 @@ def statement(span):
         if pair.key in ("db.query.text", "db.statement"):
             return pair.value.string_value
     return ""
-
-
-def free_port():
-    """A loopback TCP port that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait(condition, timeout=30, what="condition"):
