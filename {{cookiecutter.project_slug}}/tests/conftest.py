@@ -20,6 +20,8 @@ from werkzeug.test import TestResponse
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
+
+pytest_plugins = ["_speed"]
 {%- endif %}
 
 TEST_CONFIG: dict[str, Any] = {
@@ -30,8 +32,7 @@ TEST_CONFIG: dict[str, Any] = {
 {%- endif %}
 {%- if cookiecutter.use_login %}
     "RATELIMIT_ENABLED": False,
-    # Tests need users, not slow hashes: one PBKDF2 round instead of scrypt
-    # (test_models.py proves production still uses scrypt).
+    # One PBKDF2 round, not scrypt: tests need users, not slow hashes.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
 {%- endif %}
 {%- if cookiecutter.use_celery %}
@@ -72,11 +73,7 @@ def app(database: str) -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def close_connections() -> Iterator[None]:
-    """Close the database connections of every app a test built, once it ends.
-
-    Left to the garbage collector, they would be closed at some later test, and
-    the drivers' ResourceWarning about it would fail that one.
-    """
+    """Close the connections of every app a test built (drivers warn of unclosed ones)."""
     engines: list[Engine] = []
 
     def remember(connection: Connection) -> None:
