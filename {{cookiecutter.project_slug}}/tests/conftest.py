@@ -136,15 +136,10 @@ class AuthActions:
         return response
 
     def login(
-        self,
-        email: str = "ada@example.com",
-        password: str = "correct horse",
-        remember: bool = False,
+        self, email: str = "ada@example.com", password: str = "correct horse"
     ) -> TestResponse:
-        """Log in with the given credentials (and "Keep me logged in" if `remember`)."""
+        """Log in with the given credentials."""
         data = {"email": email, "password": password}
-        if remember:
-            data["remember"] = "y"
         return self._client.post("/auth/login", data=data)
 
     def logout(self) -> TestResponse:

@@ -169,12 +169,18 @@ def test_login_and_logout(client: FlaskClient, auth: AuthActions) -> None:
     assert client.get("/auth/account").status_code == 302
 
 
+def log_in_remembered(client: FlaskClient) -> None:
+    """Log in with "Keep me logged in" ticked."""
+    data = {"email": "ada@example.com", "password": "correct horse", "remember": "y"}
+    client.post("/auth/login", data=data)
+
+
 def test_remember_me_outlives_the_session_until_logout(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.register()
     auth.logout()
-    auth.login(remember=True)
+    log_in_remembered(client)
     assert client.get_cookie("remember_token") is not None
     client.delete_cookie("session")
     assert b"ada@example.com" in client.get("/").data
@@ -298,7 +304,7 @@ def test_copied_cookies_stop_working_at_logout(
 ) -> None:
     auth.register()
     auth.logout()
-    auth.login(remember=True)
+    log_in_remembered(client)
     thief = app.test_client()
     copy_cookies(client, thief)
     remember_only = app.test_client()
@@ -351,7 +357,7 @@ def test_a_login_unused_for_session_idle_days_ends(
 ) -> None:
     auth.register()
     auth.logout()
-    auth.login(remember=True)
+    log_in_remembered(client)
     remember_only = app.test_client()
     copy_cookies(client, remember_only, names=["remember_token"])
     assert app.config["SESSION_IDLE_DAYS"] == 30
@@ -368,7 +374,7 @@ def test_remember_me_lasts_as_long_as_an_idle_login(
 ) -> None:
     auth.register()
     auth.logout()
-    auth.login(remember=True)
+    log_in_remembered(client)
     cookie = client.get_cookie("remember_token")
     assert cookie is not None
     assert cookie.expires is not None
