@@ -255,7 +255,9 @@ def test_huge_body_answers_413(client: FlaskClient, headers: dict[str, str]) -> 
 
 def test_database_down_answers_json_503(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder" / "db.sqlite"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
     response = app.test_client().get("/api/v1/notes")
     assert response.status_code == 503
     assert json_of(response)["code"] == 503

@@ -1,5 +1,5 @@
 """The home page, the health checks and the error pages."""
-
+{# blank line #}
 {%- if cookiecutter.use_sqlalchemy %}
 from pathlib import Path
 
@@ -40,7 +40,9 @@ def test_readyz_answers_when_ready(client: FlaskClient) -> None:
 def app_without_database(tmp_path: Path) -> Flask:
     """An app whose database cannot be reached: a SQLite file in a missing folder."""
     missing = tmp_path / "no-such-folder" / "db.sqlite"
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
 
 
 def test_readyz_answers_503_when_the_database_is_down(
