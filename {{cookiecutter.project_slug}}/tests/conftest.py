@@ -20,6 +20,9 @@ from werkzeug.test import TestResponse
 from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.use_sqlalchemy %}
 from {{ cookiecutter.project_slug }}.extensions import db
+{%- if cookiecutter.use_migrate %}
+from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
+{%- endif %}
 
 pytest_plugins = ["_speed"]
 {%- endif %}
@@ -58,6 +61,9 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     with app.app_context():
         db.drop_all()
+{%- if cookiecutter.use_migrate %}
+        VERSION_TABLE.drop(db.engine, checkfirst=True)
+{%- endif %}
         db.engine.dispose()
 
 
