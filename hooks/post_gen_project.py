@@ -25,7 +25,6 @@ MANIFEST = {
         "{slug}/commands.py",
         "tests/test_models.py",
         "tests/test_commands.py",
-        "tests/_speed.py",
         "deploy/kubernetes/migrate-job.yaml",
     ],
     "use_migrate": {

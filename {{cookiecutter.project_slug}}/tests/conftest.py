@@ -23,9 +23,9 @@ from {{ cookiecutter.project_slug }}.extensions import db
 {%- if cookiecutter.use_migrate %}
 from {{ cookiecutter.project_slug }}.migrations import VERSION_TABLE
 {%- endif %}
+{%- endif %}
 
 pytest_plugins = ["_speed"]
-{%- endif %}
 
 TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
