@@ -253,8 +253,12 @@ def test_huge_body_answers_413(client: FlaskClient, headers: dict[str, str]) -> 
     assert json_of(response)["code"] == 413
 
 
-def test_database_down_answers_json_503(app_without_database: Flask) -> None:
-    response = app_without_database.test_client().get("/api/v1/notes")
+def test_database_down_answers_json_503(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "db.sqlite"
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
+    response = app.test_client().get("/api/v1/notes")
     assert response.status_code == 503
     assert json_of(response)["code"] == 503
 
@@ -350,8 +354,10 @@ def test_only_the_owner_changes_a_note(
     assert mine.status_code == 201
     assert client.patch(url, json={"body": "ok"}, headers=headers).status_code == 200
     with app.app_context():
-        owners = db.session.execute(db.select(Note.owner_id).order_by(Note.id))
-        assert owners.scalars().all() == [1, 2]
+        owners = db.session.execute(
+            db.select(User.email).join(Note, Note.owner_id == User.id).order_by(Note.id)
+        )
+        assert owners.scalars().all() == ["ada@example.com", "bob@example.com"]
 
 
 def test_expired_and_revoked_tokens_answer_401(

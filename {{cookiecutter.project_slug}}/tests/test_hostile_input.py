@@ -1,7 +1,6 @@
 """Hostile input on every route and form: a 4xx or the form again, never a 500.
 
-GET requests change nothing, so their tables share one app (`shared_client`);
-form posts create rows and log in, so each of those tests gets a fresh app.
+Each test gets a fresh app, as everywhere else in this suite.
 """
 
 import pytest
@@ -82,23 +81,22 @@ def assert_harmless(response: Response) -> None:
 
 
 @pytest.mark.parametrize("path", GET_PATHS)
-def test_hostile_query_string(shared_client: FlaskClient, path: str) -> None:
+def test_hostile_query_string(client: FlaskClient, path: str) -> None:
     for payload in HOSTILE.values():
         query = {"q": payload, "next": payload}
-        with shared_client.get(path, query_string=query) as response:
+        with client.get(path, query_string=query) as response:
             assert_harmless(response)
 
 
 @pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_path(shared_client: FlaskClient, payload: str) -> None:
-    response = shared_client.get("/" + payload)
+def test_hostile_path(client: FlaskClient, payload: str) -> None:
+    response = client.get("/" + payload)
     assert response.status_code == 404
     assert_harmless(response)
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", *GET_PATHS])
-def test_invalid_utf8_in_path_and_query(shared_client: FlaskClient, path: str) -> None:
-    client = shared_client
+def test_invalid_utf8_in_path_and_query(client: FlaskClient, path: str) -> None:
     raw = INVALID_UTF8.decode("latin-1")
     with client.get(path, environ_overrides={"PATH_INFO": path + raw}) as response:
         assert_harmless(response)

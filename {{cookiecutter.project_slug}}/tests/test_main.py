@@ -1,8 +1,17 @@
 """The home page, the health checks and the error pages."""
+{# blank line #}
+{%- if cookiecutter.use_sqlalchemy %}
+from pathlib import Path
 
+import pytest
+{%- endif %}
 from conftest import json_of
 from flask import Flask
 from flask.testing import FlaskClient
+{%- if cookiecutter.use_sqlalchemy %}
+
+from {{ cookiecutter.project_slug }} import create_app
+{%- endif %}
 
 
 def test_home_page_is_styled(client: FlaskClient) -> None:
@@ -25,6 +34,15 @@ def test_readyz_answers_when_ready(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert json_of(response)["status"] == "ready"
 {%- if cookiecutter.use_sqlalchemy %}
+
+
+@pytest.fixture
+def app_without_database(tmp_path: Path) -> Flask:
+    """An app whose database cannot be reached: a SQLite file in a missing folder."""
+    missing = tmp_path / "no-such-folder" / "db.sqlite"
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}
+    )
 
 
 def test_readyz_answers_503_when_the_database_is_down(

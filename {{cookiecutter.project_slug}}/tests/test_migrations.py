@@ -1,6 +1,7 @@
 """The migrations build the same schema as models.py, undo cleanly, and /readyz
 tells whether they have run."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +18,26 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TABLES = {*db.metadata.tables, VERSION_TABLE.name}
 
 
-@pytest.fixture
-def empty_app(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    """The test app with no tables at all, run from the project root."""
-    monkeypatch.chdir(PROJECT_ROOT)
+def drop_tables(app: Flask) -> None:
+    """Drop every table of the app's database, Alembic's too."""
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:
-            VERSION_TABLE.drop(connection)
-    return app
+            VERSION_TABLE.drop(connection, checkfirst=True)
+
+
+@pytest.fixture
+def empty_app(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The test app with no tables at all, run from the project root.
+
+    The database is shared by the whole run: migrate it again after the test.
+    """
+    monkeypatch.chdir(PROJECT_ROOT)
+    drop_tables(app)
+    yield app
+    drop_tables(app)
+    with app.app_context():
+        upgrade()
 
 
 def table_names(app: Flask) -> set[str]:
@@ -73,12 +85,16 @@ def test_readyz_answers_503_until_the_migrations_ran(
     assert (response.status_code, response.json) == pending
 
 
-def test_readyz_answers_503_when_a_table_of_the_models_is_missing(app: Flask) -> None:
+def test_readyz_answers_503_when_a_table_of_the_models_is_missing(
+    empty_app: Flask,
+) -> None:
     # At the newest revision, yet without a table: what a database that ran an
     # earlier version of a revision looks like. Sign-in would fail on it.
-    with app.app_context(), db.engine.begin() as connection:
-        db.metadata.tables["messages"].drop(connection)
-    response = app.test_client().get("/readyz")
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            db.metadata.tables["messages"].drop(connection)
+    response = empty_app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json == {
         "status": "unavailable",
