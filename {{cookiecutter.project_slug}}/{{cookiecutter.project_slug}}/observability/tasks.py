@@ -7,13 +7,13 @@ from typing import Any
 from celery import Task
 from celery.signals import (
     before_task_publish,
+    setup_logging,
     task_failure,
     task_postrun,
     task_prerun,
     task_retry,
     task_success,
     worker_init,
-    setup_logging,
     worker_process_shutdown,
 )
 
