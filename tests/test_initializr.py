@@ -363,7 +363,7 @@ def test_the_page_previews_the_tree_a_file_and_the_differences(client):
     assert "(added)" in text and "(changed)" in text
     assert "<code>use_api=yes</code>" in text
     assert "adds my_flask_app/api/__init__.py" in text
-    assert "Blueprint" in text  # the file's content
+    assert "MethodView" in text  # the file's content
     assert 'href="/starter.zip?use_api=yes"' in text
 
 

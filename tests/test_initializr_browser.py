@@ -168,7 +168,7 @@ def test_choose_preview_open_a_file_and_download(browser, site, tmp_path):
     # Open a file: its content, the answers kept by the link.
     tree.locator('a[href*="/api/routes.py"]').click()
     expect(page.locator("#file-title")).to_have_text("my_flask_app/api/routes.py")
-    expect(page.locator("#file pre")).to_contain_text("Blueprint")
+    expect(page.locator("#file pre")).to_contain_text("MethodView")
     expect(box(page, "use_api")).to_be_checked()
     expect(box(page, "use_migrate")).not_to_be_checked()
     tab.shot("04-file")

@@ -7,13 +7,16 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from {{ cookiecutter.project_slug }}.models import as_utc
-from {{ cookiecutter.project_slug }}.validation import has_control_characters
+from {{ cookiecutter.project_slug }}.validation import PRINTABLE
+
+# Documented as the fields' pattern in the OpenAPI description.
+NO_CONTROL_CHARACTERS = validate.Regexp(
+    PRINTABLE, error="Control characters are not allowed."
+)
 
 
-def printable(text: str) -> None:
-    """Refuse control characters but line breaks, and unpaired surrogates."""
-    if has_control_characters(text):
-        raise ValidationError("Control characters are not allowed.")
+def valid_unicode(text: str) -> None:
+    """Refuse unpaired surrogates, which no database can store as text."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -53,11 +56,15 @@ class NoteSchema(Schema):
     id = fields.Integer(dump_only=True)
     title = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=120), printable],
+        validate=[
+            validate.Length(min=1, max=120),
+            NO_CONTROL_CHARACTERS,
+            valid_unicode,
+        ],
     )
     body = fields.String(
         load_default="",
-        validate=[validate.Length(max=2000), printable],
+        validate=[validate.Length(max=2000), NO_CONTROL_CHARACTERS, valid_unicode],
     )
     created_at = UTCDateTime(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)

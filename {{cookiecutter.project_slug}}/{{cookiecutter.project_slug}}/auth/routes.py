@@ -42,10 +42,7 @@ from {{ cookiecutter.project_slug }}.models import (
     session_idle_limit,
     utcnow,
 )
-from {{ cookiecutter.project_slug }}.validation import (
-    has_control_characters,
-    normalize_email,
-)
+from {{ cookiecutter.project_slug }}.validation import normalize_email
 {# blank line #}
 {%- if cookiecutter.use_mail %}
 # The answer to every registration, new address or taken.
@@ -74,7 +71,9 @@ def is_safe_next(target: str | None) -> bool:
     """True when `target` is a path on this site, so following it cannot leave it."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
-    if "\\" in target or has_control_characters(target, allowed=""):
+    # No backslash or control character (tabs and line breaks included), which
+    # browsers drop or read as "/" and so could turn the path into another site.
+    if "\\" in target or not target.isprintable():
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
