@@ -4,7 +4,7 @@ import re
 
 # No control character but tab and line breaks, which users type: databases
 # choke on some (PostgreSQL refuses NUL) and terminals obey others. A pattern,
-# so that the API's schemas document the rule (OpenAPI) as they apply it.
+# so that a schema can publish the rule as well as apply it.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
