@@ -102,17 +102,24 @@ VALID_GROUPS = [
 ]
 
 
+def bake_with_cookies(cookies, choices):
+    """Bake `choices` with pytest-cookies, the plugin's way: (path, answers)."""
+    result = cookies.bake(extra_context=choices)
+    assert result.exit_code == 0, result.exception
+    return result.project_path, answers(choices)
+
+
 @pytest.fixture(params=slow_but(PAIRWISE_SUITES, 0, 1))
-def baked(request, tmp_path):
+def baked(request, cookies):
     """A project baked from one pairwise set of distinct code: (path, answers)."""
-    return bake(tmp_path / "bake", **request.param), answers(request.param)
+    return bake_with_cookies(cookies, request.param)
 
 
 # The fullest code is the one type check of the quick loop: it holds the most code.
 @pytest.fixture(params=slow_but(CODE_PAIRWISE, 1))
-def baked_code(request, tmp_path):
+def baked_code(request, cookies):
     """A project baked from one pairwise set of the code options: (path, answers)."""
-    return bake(tmp_path / "bake", **request.param), answers(request.param)
+    return bake_with_cookies(cookies, request.param)
 
 
 @pytest.fixture(scope="session")
