@@ -52,25 +52,25 @@ def serve(project, workdir, server_name=False, **extra_env):
         "WEB_CONCURRENCY": "2",
         **extra_env,
     }
-    # gunicorn inherits an already listening socket: no race for the port.
-    listener = socket.create_server(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    if server_name:
-        env["FLASK_SERVER_NAME"] = url.removeprefix("http://")
-    if any(project.glob("*/migrations/env.py")):  # the package's migrations
-        upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
-        assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
-    log = workdir / "gunicorn.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}"],
-            cwd=project,
-            env=clean_env(**env),
-            pass_fds=[listener.fileno()],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    listener.close()
+    # gunicorn inherits an already listening socket: no race for the port. It is
+    # closed here once gunicorn has it, or when the migrations before it fail.
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        if server_name:
+            env["FLASK_SERVER_NAME"] = url.removeprefix("http://")
+        if any(project.glob("*/migrations/env.py")):  # the package's migrations
+            upgrade = run([PYTHON, "-m", "flask", "db", "upgrade"], cwd=project, **env)
+            assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+        log = workdir / "gunicorn.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}"],
+                cwd=project,
+                env=clean_env(**env),
+                pass_fds=[listener.fileno()],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
     try:
         wait_until_up(url + "/healthz", process, log)
         yield url
