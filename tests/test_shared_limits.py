@@ -23,8 +23,8 @@ except ImportError:  # the test then skips, or fails under CI=true
 REDIS_URL = "redis://127.0.0.1:6379/10"  # a database of its own, emptied first
 LIMIT = 5
 WORKERS = 3
-# Each access log line names the worker process that answered: "<pid> status".
-ACCESS_LOG = "--access-logformat '%(p)s %(s)s %(m)s %(U)s'"
+# An access log (off as shipped) whose lines name the worker that answered.
+ACCESS_LOG = "--access-logfile - --access-logformat '%(p)s %(s)s %(m)s %(U)s'"
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOGIN_LINE = re.compile(r"<(\d+)> (\d{3}) POST /auth/login")
 

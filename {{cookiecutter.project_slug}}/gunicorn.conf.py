@@ -70,9 +70,12 @@ def pre_fork(server: Arbiter, worker: Worker) -> None:
 # without the query string, which can carry tokens.
 accesslog = None
 {%- else %}
-# Logs go to standard output and standard error, where containers collect them:
-# "-" means "this process's stdout/stderr". One access log line per request.
-accesslog = "-"
+# Logs go to standard error, where containers collect them ("-": this process's
+# stderr). No access log, gunicorn's own default: the proxy or platform in front
+# of the app logs each request, with the client's real address, and a line here
+# too cost a tenth of a small page's time. To log them here as well, start with
+# GUNICORN_CMD_ARGS="--access-logfile -".
+accesslog = None
 {%- endif %}
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
