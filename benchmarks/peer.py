@@ -20,8 +20,9 @@ ones) and served on the same number of gunicorn sync workers:
 Measured in interleaved rounds, each side first in half of them: req/s and p99
 from wrk (2 threads, 4 connections) on the home page, the register page and a
 404 under /static; cold start (spawn to the first 200 on the home page, one
-worker); PSS of the whole server (master and workers). Ratios are ours / peer,
-the median of per-round ratios with their range. Not part of CI: it needs a
+worker, after an untimed start that leaves each side's bytecode cached, as a
+deployed app has it); PSS of the whole server (master and workers). Ratios are
+ours / peer, the median of per-round ratios with their range. Not part of CI: it needs a
 checkout of cookiecutter-flask (PATH), the package registry, npm, wrk and Redis.
 """
 
@@ -69,6 +70,9 @@ PAGES = [
     ("static 404", "/static/missing.css", "/static/missing.css", 404),
 ]
 CONNECTIONS, THREADS = 4, 2
+# Neither side runs with this set: a deployed app starts with its bytecode cached
+# (Python writes it on a first start; a container's `pip install` at build time).
+BYTECODE_OFF = "PYTHONDONTWRITEBYTECODE"
 
 
 def check_checkout(peer):
@@ -107,6 +111,7 @@ def peer_env(root, venv):
         for k, v in os.environ.items()
         if not k.startswith(("FLASK_", "PYTEST_", "GUNICORN_", "VIRTUAL_ENV"))
         and k not in {"DATABASE_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY"}
+        and k != BYTECODE_OFF
     }
     env.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
@@ -118,7 +123,6 @@ def peer_env(root, venv):
         SECRET_KEY=SECRET,
         # Its README: "in production, set to a higher number, like 31556926".
         SEND_FILE_MAX_AGE_DEFAULT="31556926",
-        PYTHONDONTWRITEBYTECODE="1",
     )
     return env
 
@@ -148,6 +152,7 @@ def prepare_ours(root, venv, storage):
     env["FLASK_RATELIMIT_STORAGE_URI"] = storage
     # The bake's own code from its folder, as `gunicorn` started there imports it.
     env["PYTHONPATH"] = str(project)
+    env.pop(BYTECODE_OFF, None)
     extra = ["redis"] if storage.startswith("redis") else []
     python = install(venv, project / "requirements.lock", *extra)
     return project, env, python
@@ -242,6 +247,11 @@ def pss(server):
 def cold_starts(servers, rounds):
     """Seconds from spawning gunicorn (one worker) to a first 200 on the home page."""
     times = {side: [] for side in SIDES}
+    for server in servers.values():  # untimed: writes each side's bytecode cache
+        try:
+            server.start("/")
+        finally:
+            server.stop()
     for index in range(rounds):
         for side in in_turn(index):
             try:
