@@ -7,16 +7,15 @@ Clients connect from distinct loopback addresses (127.0.0.0/8 is all local), so
 limits per client address count as they would on the Internet.
 """
 
-import http.client
 import re
 import shutil
 import threading
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.support import http_client
 from tests.support.baking import bake
 from tests.support.machine import PYTHON
 from tests.support.machine import require
@@ -28,7 +27,6 @@ from tests.support.smtp import smtp_inbox
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("serving")]
 
 SITE = "https://site.example"
-CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINKS = re.compile(r"""https?://[^\s"'<>]+""")
 PASSWORD = "lunar teapot marching band"
 # zxcvbn's slowest input: many distinct l33t symbols (3 s of CPU at 72 characters
@@ -56,45 +54,11 @@ HOSTILE_JSON = [
 addresses = iter(range(2, 250))
 
 
-class Browser:
-    """One client: its own loopback address and cookies; redirects not followed."""
+class Browser(http_client.Browser):
+    """One client from a loopback address of its own, so limits count it apart."""
 
     def __init__(self, url):
-        parts = urllib.parse.urlsplit(url)
-        self.server = (parts.hostname, parts.port)
-        self.address = f"127.0.0.{next(addresses)}"
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        """Send one request; return (status, headers, text) and keep its cookies."""
-        connection = http.client.HTTPConnection(
-            *self.server, timeout=60, source_address=(self.address, 0)
-        )
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        sent.update(headers or {})
-        try:
-            connection.request(method, path, body=body, headers=sent)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = cookie.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.headers, text
-
-    def submit(self, path, headers=None, form_path=None, **fields):
-        """GET the form at `form_path` (or `path`), then POST `fields` to `path`."""
-        status, _, page = self.request("GET", form_path or path, headers=headers)
-        assert status == 200, page[-2000:]
-        fields["csrf_token"] = CSRF_TOKEN.search(page)[1]
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
-        body = urllib.parse.urlencode(fields)
-        return self.request("POST", path, body, {**form, **(headers or {})})
-
-    def logout(self):
-        """Log out with the button of the account page."""
-        assert self.submit("/auth/logout", form_path="/auth/account")[0] == 302
+        super().__init__(url, address=f"127.0.0.{next(addresses)}")
 
     def register(self, email, password=PASSWORD, headers=None):
         """Register `email`; return the status of the POST."""
@@ -232,7 +196,9 @@ def test_registering_a_taken_address_answers_as_a_new_one(site):
         )
         _, _, page = visitor.request("GET", headers["Location"])
         cookies = sorted(visitor.cookies)
-        answers.append((status, headers["Location"], cookies, CSRF_TOKEN.sub("", page)))
+        answers.append(
+            (status, headers["Location"], cookies, http_client.CSRF_TOKEN.sub("", page))
+        )
     new, taken, other = answers
     assert taken == new
     assert other[:3] == new[:3]

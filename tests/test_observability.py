@@ -16,13 +16,13 @@ import re
 import signal
 import sqlite3
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support import http_client
 from tests.support.baking import bake
 from tests.support.database_servers import SERVERS
 from tests.support.machine import PYTHON
@@ -46,7 +46,6 @@ pytestmark = [pytest.mark.server, pytest.mark.xdist_group("serving")]
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied first
 CELERY_REDIS_URL = "redis://127.0.0.1:6379/9"  # the Celery variant's queue
 WORKERS = 3
-CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NEW_ID = re.compile(r"^[0-9a-f]{32}$")
 PASSWORD = "violet harbour seven lanterns"
 # An address a proxy would put in X-Forwarded-For: it must reach no signal.
@@ -55,47 +54,14 @@ FLASK_SCOPE = "opentelemetry.instrumentation.flask"
 SERVER, CLIENT = 2, 3  # OTLP's Span.SpanKind values
 
 
-class Browser:
-    """One client with its cookies; redirects are not followed."""
-
-    def __init__(self, url):
-        parts = urllib.parse.urlsplit(url)
-        self.server = (parts.hostname, parts.port)
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        """Send one request; return (status, headers, text) and keep its cookies."""
-        connection = http.client.HTTPConnection(*self.server, timeout=60)
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        sent.update(headers or {})
-        try:
-            connection.request(method, path, body=body, headers=sent)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = cookie.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.headers, text
-
-    def submit(self, path, headers=None, **fields):
-        """GET the form at `path`, then POST `fields` with its CSRF token."""
-        status, _, page = self.request("GET", path)
-        assert status == 200, page[-2000:]
-        fields["csrf_token"] = CSRF_TOKEN.search(page)[1]
-        form = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        return self.request("POST", path, urllib.parse.urlencode(fields), form)
+class Browser(http_client.Browser):
+    """One client with its cookies, from the default loopback address."""
 
     def sign_up(self, email):
         """Register `email` (which logs it in), log out, and log in again."""
         fields = {"email": email, "password": PASSWORD, "confirm_password": PASSWORD}
         assert self.submit("/auth/register", **fields)[0] == 302
-        _, _, page = self.request("GET", "/auth/account")
-        token = CSRF_TOKEN.search(page)[1]
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
-        body = urllib.parse.urlencode({"csrf_token": token})
-        assert self.request("POST", "/auth/logout", body, form)[0] == 302
+        self.logout()
         assert self.submit("/auth/login", email=email, password=PASSWORD)[0] == 302
 
 

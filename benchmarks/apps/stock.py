@@ -57,6 +57,13 @@ app.config.update(
 main = Blueprint("main", __name__)
 auth = Blueprint("auth", __name__)
 
+
+@app.template_filter()
+def datetime_format(value, pattern):
+    """The filter the bake's templates format dates with (as its main/routes.py)."""
+    return value.strftime(pattern)
+
+
 if "sqlalchemy" not in WITHOUT:
     # The models' `db`, bound here the documented way (init_app), with Migrate.
     db.init_app(app)
@@ -104,6 +111,9 @@ else:
 
 if "csrf" not in WITHOUT:
     CSRFProtect(app)
+else:
+    # The bake's forms write csrf_token(), a global CSRFProtect adds: an empty one.
+    app.jinja_env.globals["csrf_token"] = lambda: ""
 
 if "headers" not in WITHOUT:
     HEADERS = {**SECURITY_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
