@@ -20,6 +20,8 @@ import my_flask_app
 from flask import Blueprint
 from flask import Flask
 from flask import render_template
+from flask import request
+from flask import session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -100,7 +102,21 @@ else:
 if "limiter" not in WITHOUT:
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
     exempt = limiter.exempt
-    limit_login = limiter.limit("10 per minute", methods=["POST"])
+    per_client = limiter.limit("10 per minute", methods=["POST"])
+    # The generated login's second limit: failed logins per account, from all
+    # addresses, a browser that logged in before exempt.
+    per_account = limiter.limit(
+        "10 per hour",
+        methods=["POST"],
+        key_func=lambda: request.form.get("email", "").lower(),
+        exempt_when=lambda: "known_device" in request.cookies,
+        deduct_when=lambda response: response.status_code != 302,
+    )
+
+    def limit_login(view):
+        """Both of the generated login's limits."""
+        return per_client(per_account(view))
+
 else:
 
     def exempt(view):
@@ -123,6 +139,9 @@ if "headers" not in WITHOUT:
         """Add the security headers to every response, as Flask's docs show."""
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        # As the generated app: no cache keeps a page made from the session.
+        if session.accessed or "Authorization" in request.headers:
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 
